@@ -1,0 +1,157 @@
+"""Shared fixtures: the division tree (loaded once per test session) and the personas.
+
+Personas (PRODUCT.md §2) are test fixtures, Alice/Bob style: each app proves with them that a
+sibling jurisdiction sees nothing.
+
+- ``province_officer``   command_officer of 湖南省 430000
+- ``city_officer``       command_officer of 株洲市 430200
+- ``county_officer``     command_officer of 株洲市 芦淞区 430203
+- ``sibling_officer``    command_officer of 株洲市 荷塘区 430202 (sibling county, same city)
+- ``other_city_officer`` command_officer of 长沙市 芙蓉区 430102 (a county in another city)
+- ``supervisor``         supervisor of 湖南省 430000
+- ``grid_worker``        grid_worker of a grid in a community of 建设街道 430203001
+- ``cdc_investigator``   cdc_investigator of 430203
+- ``hospital_staff``     hospital_staff of a designated hospital in 430203
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+PASSWORD = "Epi-control-2020!"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the real division tree once per test database (about 5 s)."""
+    from epicontrol.jurisdictions.divisions import load_divisions
+
+    with django_db_blocker.unblock():
+        load_divisions()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Password hashing dominates fixture time; the hasher itself is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def division(db: Any) -> Callable[[str], Any]:
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    def get(code: str) -> Any:
+        return Jurisdiction.objects.get(code=code)
+
+    return get
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from epicontrol.accounts.models import Membership, User
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    def make(username: str, role: str | None = None, code: str | None = None, unit: Any = None) -> Any:
+        user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+        if role:
+            jurisdiction = unit.jurisdiction if unit is not None else Jurisdiction.objects.get(code=code)
+            Membership.objects.create(user=user, role=role, jurisdiction=jurisdiction, unit=unit)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def township(division: Callable[[str], Any]) -> Any:
+    return division("430203001")
+
+
+@pytest.fixture
+def community(db: Any, township: Any) -> Any:
+    from epicontrol.jurisdictions.services import subdivision_create
+
+    return subdivision_create(actor=None_actor(), parent=township, name="测试社区")
+
+
+@pytest.fixture
+def grid(db: Any, community: Any) -> Any:
+    from epicontrol.jurisdictions.services import subdivision_create
+
+    return subdivision_create(actor=None_actor(), parent=community, name="第一网格")
+
+
+def None_actor() -> Any:  # noqa: N802 - reads as a constant in fixtures
+    """A superuser-like actor for fixture set-up (not persisted)."""
+    from epicontrol.accounts.models import User
+
+    u = User(username="fixture", is_superuser=True)
+    return u
+
+
+@pytest.fixture
+def province_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("province_officer", "command_officer", "430000")
+
+
+@pytest.fixture
+def city_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("city_officer", "command_officer", "430200")
+
+
+@pytest.fixture
+def county_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("county_officer", "command_officer", "430203")
+
+
+@pytest.fixture
+def sibling_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("sibling_officer", "command_officer", "430202")
+
+
+@pytest.fixture
+def other_city_officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("other_city_officer", "command_officer", "430102")
+
+
+@pytest.fixture
+def supervisor(make_user: Callable[..., Any]) -> Any:
+    return make_user("supervisor", "supervisor", "430000")
+
+
+@pytest.fixture
+def cdc_investigator(make_user: Callable[..., Any]) -> Any:
+    return make_user("cdc_investigator", "cdc_investigator", "430203")
+
+
+@pytest.fixture
+def grid_worker(make_user: Callable[..., Any], grid: Any) -> Any:
+    return make_user("grid_worker", "grid_worker", grid.code)
+
+
+@pytest.fixture
+def hospital(db: Any, division: Callable[[str], Any]) -> Any:
+    from epicontrol.jurisdictions.models import Unit
+
+    return Unit.objects.create(kind="designated_hospital", name="芦淞区定点医院", jurisdiction=division("430203"), capacity=200)
+
+
+@pytest.fixture
+def hospital_staff(make_user: Callable[..., Any], hospital: Any) -> Any:
+    return make_user("hospital_staff", "hospital_staff", unit=hospital)
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[Any], Any]:
+    """A Django test client that authenticates API calls with a bearer token for ``user``."""
+    from django.test import Client
+
+    from epicontrol.accounts.services import api_token_issue
+
+    def make(user: Any) -> Any:
+        _, token = api_token_issue(user=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    return make
