@@ -54,10 +54,14 @@ def make_user(db: Any) -> Callable[..., Any]:
     from epicontrol.accounts.models import Membership, User
     from epicontrol.jurisdictions.models import Jurisdiction
 
-    def make(username: str, role: str | None = None, code: str | None = None, unit: Any = None) -> Any:
+    def make(
+        username: str, role: str | None = None, code: str | None = None, unit: Any = None
+    ) -> Any:
         user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
         if role:
-            jurisdiction = unit.jurisdiction if unit is not None else Jurisdiction.objects.get(code=code)
+            jurisdiction = (
+                unit.jurisdiction if unit is not None else Jurisdiction.objects.get(code=code)
+            )
             Membership.objects.create(user=user, role=role, jurisdiction=jurisdiction, unit=unit)
         return user
 
@@ -87,8 +91,7 @@ def None_actor() -> Any:  # noqa: N802 - reads as a constant in fixtures
     """A superuser-like actor for fixture set-up (not persisted)."""
     from epicontrol.accounts.models import User
 
-    u = User(username="fixture", is_superuser=True)
-    return u
+    return User(username="fixture", is_superuser=True)
 
 
 @pytest.fixture
@@ -135,7 +138,12 @@ def grid_worker(make_user: Callable[..., Any], grid: Any) -> Any:
 def hospital(db: Any, division: Callable[[str], Any]) -> Any:
     from epicontrol.jurisdictions.models import Unit
 
-    return Unit.objects.create(kind="designated_hospital", name="芦淞区定点医院", jurisdiction=division("430203"), capacity=200)
+    return Unit.objects.create(
+        kind="designated_hospital",
+        name="芦淞区定点医院",
+        jurisdiction=division("430203"),
+        capacity=200,
+    )
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "details": details or {}}, status=status
     )
@@ -58,7 +60,9 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query")),
+            "field": ".".join(
+                str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query")
+            ),
             "message": str(e.get("msg", "")),
             "type": str(e.get("type", "")),
         }

@@ -8,6 +8,7 @@ PostgreSQL (production, CI, benchmarks).
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,7 +58,9 @@ SECRET_KEY = env_secret("SECRET_KEY", "dev-insecure-key-change-me-in-production-
 # Key for the keyed hash (HMAC) of ID numbers and phones and for encrypting them at rest.
 # Changing it makes stored lookups unreadable, so it is separate from SECRET_KEY.
 PII_KEY = env_secret("PII_KEY", "dev-pii-key-change-me-in-production-0123456789abcdef")
-ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -185,6 +188,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Static files are served by WhiteNoise straight from the app and project folders (finders), so
+# the demo needs no collectstatic; production runs collectstatic into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploaded Excel ledgers can be large; stream them to disk above 5 MB.

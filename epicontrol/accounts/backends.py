@@ -13,8 +13,11 @@ from .services import login_check_lock, login_failed, login_succeeded
 class LockoutModelBackend(ModelBackend):
     """Username/password login that counts failures and refuses locked accounts."""
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
         if username is None or password is None:

@@ -30,9 +30,11 @@ class User(AbstractUser):
         paths: list[str] = []
         unit_ids: list[int] = []
         unit_paths: list[str] = []
-        for m in self.memberships.filter(is_active=True).select_related("jurisdiction", "unit__jurisdiction"):
-            if m.unit_id is not None:
-                unit_ids.append(m.unit_id)
+        for m in self.memberships.filter(is_active=True).select_related(
+            "jurisdiction", "unit__jurisdiction"
+        ):
+            if m.unit is not None:
+                unit_ids.append(m.unit.pk)
                 unit_paths.append(m.unit.jurisdiction.path)
             elif m.jurisdiction_id is not None:
                 paths.append(m.jurisdiction.path)
@@ -66,7 +68,11 @@ class Membership(TimeStampedModel):
         "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="memberships"
     )
     unit = models.ForeignKey(
-        "jurisdictions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "jurisdictions.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     is_active = models.BooleanField(default=True)
 

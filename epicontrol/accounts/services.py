@@ -17,7 +17,13 @@ from epicontrol.core.audit import audit_record
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
 
 from .choices import UNIT_ROLES, Role
-from .errors import AccountLocked, AuthenticationFailed, InvalidMembership, InvalidRole, WeakPassword
+from .errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    InvalidMembership,
+    InvalidRole,
+    WeakPassword,
+)
 from .models import ApiToken, Membership, User
 
 
@@ -40,7 +46,9 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    audit_record(actor=actor, action="accounts.user_created", target=user, changes={"username": username})
+    audit_record(
+        actor=actor, action="accounts.user_created", target=user, changes={"username": username}
+    )
     return user
 
 
@@ -72,8 +80,12 @@ def membership_add(
             actor=actor,
             action="accounts.membership_added",
             target=membership,
-            changes={"user": user.pk, "role": role, "jurisdiction": jurisdiction.code,
-                     "unit": unit.pk if unit else None},
+            changes={
+                "user": user.pk,
+                "role": role,
+                "jurisdiction": jurisdiction.code,
+                "unit": unit.pk if unit else None,
+            },
         )
     return membership
 
@@ -144,7 +156,9 @@ def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
         prefix=token[:8],
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
-    audit_record(actor=user, action="accounts.token_issued", target=row, changes={"prefix": row.prefix})
+    audit_record(
+        actor=user, action="accounts.token_issued", target=row, changes={"prefix": row.prefix}
+    )
     return row, token
 
 

@@ -80,7 +80,11 @@ def audit_record(
 
 
 def audit_bulk(
-    *, actor: Any, action: str, targets: Iterable[models.Model], changes: Mapping[str, Any] | None = None
+    *,
+    actor: Any,
+    action: str,
+    targets: Iterable[models.Model],
+    changes: Mapping[str, Any] | None = None,
 ) -> int:
     """Audit many rows at once (imports, bulk re-plans) with one INSERT per batch."""
     actor_obj = actor if getattr(actor, "pk", None) is not None else None

@@ -18,9 +18,12 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # GB/T 2260 province codes (first two digits), incl. 71 Taiwan, 81 Hong Kong, 82 Macau.
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82".split()
-)
+    {
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+        "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
+        "63", "64", "65", "71", "81", "82",
+    }
+)  # fmt: skip
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -84,7 +87,9 @@ def parse_resident_id(
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise InvalidIdNumber(
-            "The birth date in the ID number does not exist.", field="id_number", reason="birth_date"
+            "The birth date in the ID number does not exist.",
+            field="id_number",
+            reason="birth_date",
         ) from None
     today = today or dt.date.today()  # noqa: DTZ011  (a date, compared with a date)
     if birth > today or birth.year < 1880:
@@ -104,7 +109,9 @@ def parse_resident_id(
     if address_code_known is not None and not address_code_known(address):
         warnings = ("person.id_address_code_unknown",)
     sex = "male" if int(number[16]) % 2 == 1 else "female"
-    return ResidentId(number=number, birth_date=birth, sex=sex, address_code=address, warnings=warnings)
+    return ResidentId(
+        number=number, birth_date=birth, sex=sex, address_code=address, warnings=warnings
+    )
 
 
 def normalise_mobile(raw: str) -> str:

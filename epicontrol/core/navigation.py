@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str  # a lazy translation string
+    label: str | Promise  # a lazy translation string
     url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)  # empty: every logged-in user
     order: int = 100
@@ -32,7 +34,9 @@ def nav_for(user: object) -> list[dict[str, str]]:
         if item.roles and not user.has_role(*item.roles):  # type: ignore[attr-defined]
             continue
         try:
-            out.append({"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name})
+            out.append(
+                {"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name}
+            )
         except NoReverseMatch:
             continue
     return out

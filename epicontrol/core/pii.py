@@ -19,7 +19,9 @@ from django.conf import settings
 @lru_cache(maxsize=4)
 def _keys(secret: str) -> tuple[bytes, Fernet]:
     mac_key = hashlib.sha256(b"epicontrol-pii-mac:" + secret.encode()).digest()
-    enc_key = base64.urlsafe_b64encode(hashlib.sha256(b"epicontrol-pii-enc:" + secret.encode()).digest())
+    enc_key = base64.urlsafe_b64encode(
+        hashlib.sha256(b"epicontrol-pii-enc:" + secret.encode()).digest()
+    )
     return mac_key, Fernet(enc_key)
 
 

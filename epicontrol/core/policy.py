@@ -49,8 +49,14 @@ class ObservationRule:
 
     @property
     def test_days(self) -> tuple[int, ...]:
-        """All test days as day numbers of the whole period (home days offset by the centralised part)."""
-        return tuple(self.tests_centralised) + tuple(self.centralised_days + d for d in self.tests_home)
+        """All test days as day numbers of the whole period.
+
+        Home test days are counted from the start of the home part, so they are offset by the
+        centralised days (8th edition: centralised 1, 4, 7, 14 and home 2, 7 → 16, 21).
+        """
+        return tuple(self.tests_centralised) + tuple(
+            self.centralised_days + d for d in self.tests_home
+        )
 
     @classmethod
     def from_params(cls, raw: dict[str, Any] | None) -> ObservationRule | None:

@@ -92,4 +92,4 @@ class ScopedManager(models.Manager[M]):
     """Manager exposing ``visible_to`` directly on ``Model.objects``."""
 
     def visible_to(self, user: Any) -> models.QuerySet[M]:
-        return self.get_queryset().visible_to(user)  # type: ignore[attr-defined,no-any-return]
+        return self.get_queryset().visible_to(user)  # type: ignore[attr-defined]

@@ -41,8 +41,13 @@ class JurisdictionFilter(Schema):
 def jurisdiction_out(j: Jurisdiction) -> JurisdictionOut:
     parent_code = j.path.rstrip("/").rsplit("/", 2)[-2] if j.parent_id else None
     return JurisdictionOut(
-        code=j.code, name=j.name, level=j.level, kind=j.kind, is_administrative=j.is_administrative,
-        parent=parent_code, path=j.path,
+        code=j.code,
+        name=j.name,
+        level=j.level,
+        kind=j.kind,
+        is_administrative=j.is_administrative,
+        parent=parent_code,
+        path=j.path,
         valid_from=j.valid_from.isoformat() if j.valid_from else None,
         valid_to=j.valid_to.isoformat() if j.valid_to else None,
         replaced_by=j.replaced_by.code if j.replaced_by_id and j.replaced_by else None,
@@ -50,12 +55,19 @@ def jurisdiction_out(j: Jurisdiction) -> JurisdictionOut:
 
 
 @jurisdiction_router.get("", response=Page[JurisdictionOut])
-def jurisdiction_list(request: HttpRequest, filters: Query[JurisdictionFilter]) -> dict[str, object]:
+def jurisdiction_list(
+    request: HttpRequest, filters: Query[JurisdictionFilter]
+) -> dict[str, object]:
     qs = selectors.jurisdiction_list(
-        user=request.user, parent=filters.parent, level=filters.level, q=filters.q,
+        user=request.user,
+        parent=filters.parent,
+        level=filters.level,
+        q=filters.q,
         include_retired=filters.include_retired,
     ).select_related("replaced_by")
-    return paginate(request, qs, limit=filters.limit, offset=filters.offset, serialize=jurisdiction_out)
+    return paginate(
+        request, qs, limit=filters.limit, offset=filters.offset, serialize=jurisdiction_out
+    )
 
 
 @jurisdiction_router.get("/{code}", response=JurisdictionOut)
@@ -81,13 +93,23 @@ class UnitFilter(Schema):
 
 
 def unit_out(u: Unit) -> UnitOut:
-    return UnitOut(id=u.pk, kind=u.kind, name=u.name, jurisdiction=u.jurisdiction.code,
-                   address=u.address, capacity=u.capacity)
+    return UnitOut(
+        id=u.pk,
+        kind=u.kind,
+        name=u.name,
+        jurisdiction=u.jurisdiction.code,
+        address=u.address,
+        capacity=u.capacity,
+    )
 
 
 @unit_router.get("", response=Page[UnitOut])
 def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> dict[str, object]:
-    j = selectors.jurisdiction_get(user=request.user, code=filters.jurisdiction) if filters.jurisdiction else None
+    j = (
+        selectors.jurisdiction_get(user=request.user, code=filters.jurisdiction)
+        if filters.jurisdiction
+        else None
+    )
     qs = selectors.unit_list(user=request.user, jurisdiction=j, kind=filters.kind)
     return paginate(request, qs, limit=filters.limit, offset=filters.offset, serialize=unit_out)
 

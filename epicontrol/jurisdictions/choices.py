@@ -15,7 +15,14 @@ class Level(models.TextChoices):
     GRID = "grid", _("Grid")
 
 
-LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.COMMUNITY, Level.GRID]
+LEVEL_ORDER = [
+    Level.PROVINCE,
+    Level.CITY,
+    Level.COUNTY,
+    Level.TOWNSHIP,
+    Level.COMMUNITY,
+    Level.GRID,
+]
 
 
 class Kind(models.TextChoices):

@@ -84,7 +84,7 @@ def county_kind(code6: str, name: str) -> tuple[str, bool]:
 
 
 def township_kind(code9: str, name: str) -> str:
-    if name.endswith("街道") or name.endswith("街道办事处"):
+    if name.endswith(("街道", "街道办事处")):
         return Kind.STREET
     if name.endswith("镇"):
         return Kind.TOWN
@@ -115,12 +115,18 @@ def read_divisions(directory: Path | None = None) -> list[DivisionRow]:
     rows: list[DivisionRow] = []
     for r in _read(directory / "provinces.csv"):
         rows.append(
-            DivisionRow(r["code"] + "0000", r["name"], Level.PROVINCE, province_kind(r["code"]), None)
+            DivisionRow(
+                r["code"] + "0000", r["name"], Level.PROVINCE, province_kind(r["code"]), None
+            )
         )
     for r in _read(directory / "cities.csv"):
         rows.append(
             DivisionRow(
-                r["code"] + "00", r["name"], Level.CITY, city_kind(r["name"]), r["provinceCode"] + "0000"
+                r["code"] + "00",
+                r["name"],
+                Level.CITY,
+                city_kind(r["name"]),
+                r["provinceCode"] + "0000",
             )
         )
     for r in _read(directory / "areas.csv"):
@@ -153,7 +159,11 @@ def read_divisions(directory: Path | None = None) -> list[DivisionRow]:
     for r in _read(directory / "streets.csv"):
         rows.append(
             DivisionRow(
-                r["code"], r["name"], Level.TOWNSHIP, township_kind(r["code"], r["name"]), r["areaCode"]
+                r["code"],
+                r["name"],
+                Level.TOWNSHIP,
+                township_kind(r["code"], r["name"]),
+                r["areaCode"],
             )
         )
     return rows
@@ -171,9 +181,12 @@ def load_divisions(directory: Path | None = None) -> dict[str, int]:
     and grids are never touched.
     """
     rows = read_divisions(directory)
-    existing = {j.code: j for j in Jurisdiction.objects.filter(level__in=[
-        Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP
-    ])}
+    existing = {
+        j.code: j
+        for j in Jurisdiction.objects.filter(
+            level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
+        )
+    }
     created = updated = 0
     by_code: dict[str, Jurisdiction] = dict(existing)
     for level in (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP):

@@ -45,7 +45,7 @@ class JurisdictionQuerySet(ScopedQuerySet["Jurisdiction"]):
 
 
 class Jurisdiction(TimeStampedModel):
-    """A node of the tree: province, city, county, township (from GB/T 2260 data), community or grid.
+    """A node of the tree: province, city, county, township (GB/T 2260 data), community or grid.
 
     ``path`` is the chain of codes from the province, each followed by "/", e.g.
     ``430000/430200/430203/430203001/``. "This unit and everything below" is a prefix match on
@@ -90,7 +90,9 @@ class Jurisdiction(TimeStampedModel):
             models.Index(fields=["level", "code"]),
             # Prefix scans (path LIKE '430000/430200/%') on PostgreSQL need the pattern opclass
             # unless the database collation is C; the unique index alone is not used for LIKE.
-            models.Index(fields=["path"], name="jurisdiction_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="jurisdiction_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,9 +151,10 @@ class Unit(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "kind", "name"], name="unit_unique_name")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind", "name"], name="unit_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
-

@@ -13,7 +13,11 @@ from .models import Jurisdiction, JurisdictionQuerySet, Unit, UnitQuerySet
 
 
 def jurisdiction_list(
-    *, user: Any, parent: str | None = None, level: str | None = None, q: str | None = None,
+    *,
+    user: Any,
+    parent: str | None = None,
+    level: str | None = None,
+    q: str | None = None,
     include_retired: bool = False,
 ) -> JurisdictionQuerySet:
     qs = Jurisdiction.objects.visible_to(user)
@@ -30,7 +34,12 @@ def jurisdiction_list(
 
 def jurisdiction_get(*, user: Any, code: str) -> Jurisdiction:
     """Raises NotFound ("not_found") for unknown codes and for codes outside the user's view."""
-    j = Jurisdiction.objects.visible_to(user).filter(code=code).select_related("parent", "replaced_by").first()
+    j = (
+        Jurisdiction.objects.visible_to(user)
+        .filter(code=code)
+        .select_related("parent", "replaced_by")
+        .first()
+    )
     if j is None:
         raise NotFound()
     return j
@@ -62,7 +71,9 @@ def home_jurisdictions(*, user: Any) -> list[Jurisdiction]:
     return list(Jurisdiction.objects.filter(code__in=codes).order_by("path"))
 
 
-def unit_list(*, user: Any, jurisdiction: Jurisdiction | None = None, kind: str | None = None) -> UnitQuerySet:
+def unit_list(
+    *, user: Any, jurisdiction: Jurisdiction | None = None, kind: str | None = None
+) -> UnitQuerySet:
     qs = Unit.objects.visible_to(user).select_related("jurisdiction")
     if jurisdiction is not None:
         qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)

@@ -23,12 +23,14 @@ def _next_child_code(parent: Jurisdiction) -> str:
     # Lock the parent so two users creating communities at once do not take the same number.
     Jurisdiction.objects.select_for_update().filter(pk=parent.pk).first()
     existing = Jurisdiction.objects.filter(parent=parent).values_list("code", flat=True)
-    seqs = [int(c[len(parent.code):]) for c in existing if c[len(parent.code):].isdigit()]
+    seqs = [int(c[len(parent.code) :]) for c in existing if c[len(parent.code) :].isdigit()]
     return f"{parent.code}{(max(seqs) + 1 if seqs else 1):03d}"
 
 
 @transaction.atomic
-def subdivision_create(*, actor: Any, parent: Jurisdiction, name: str, kind: str | None = None) -> Jurisdiction:
+def subdivision_create(
+    *, actor: Any, parent: Jurisdiction, name: str, kind: str | None = None
+) -> Jurisdiction:
     """Create a community/village under a township, or a grid under a community.
 
     Raises InvalidParent ("jurisdiction.invalid_parent"), OutOfScope
@@ -58,15 +60,26 @@ def subdivision_create(*, actor: Any, parent: Jurisdiction, name: str, kind: str
         depth=parent.depth + 1,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    audit_record(actor=actor, action="jurisdictions.created", target=child,
-                 changes={"name": name, "level": level, "parent": parent.code})
+    audit_record(
+        actor=actor,
+        action="jurisdictions.created",
+        target=child,
+        changes={"name": name, "level": level, "parent": parent.code},
+    )
     return child
 
 
 @transaction.atomic
 def unit_create(
-    *, actor: Any, jurisdiction: Jurisdiction, kind: str, name: str, address: str = "",
-    capacity: int | None = None, contact_name: str = "", contact_phone: str = "",
+    *,
+    actor: Any,
+    jurisdiction: Jurisdiction,
+    kind: str,
+    name: str,
+    address: str = "",
+    capacity: int | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
 ) -> Unit:
     """Create a unit (hospital, enterprise, market …) in a jurisdiction the actor covers.
 
@@ -78,14 +91,23 @@ def unit_create(
     try:
         with transaction.atomic():
             unit = Unit.objects.create(
-                jurisdiction=jurisdiction, kind=kind, name=name.strip(), address=address,
-                capacity=capacity, contact_name=contact_name, contact_phone=contact_phone,
+                jurisdiction=jurisdiction,
+                kind=kind,
+                name=name.strip(),
+                address=address,
+                capacity=capacity,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError:
         raise DuplicateName(field="name") from None
-    audit_record(actor=actor, action="units.created", target=unit,
-                 changes={"kind": kind, "name": name, "jurisdiction": jurisdiction.code})
+    audit_record(
+        actor=actor,
+        action="units.created",
+        target=unit,
+        changes={"kind": kind, "name": name, "jurisdiction": jurisdiction.code},
+    )
     return unit
 
 

@@ -16,12 +16,16 @@ class Command(BaseCommand):
     help = (
         "Create a user if needed and give them a role in a jurisdiction (or a unit). Roles: "
         + "; ".join(f"{r.value} ({r.label})" for r in Role)
-        + ". Unit roles (" + ", ".join(sorted(UNIT_ROLES)) + ") need --unit."
+        + ". Unit roles ("
+        + ", ".join(sorted(UNIT_ROLES))
+        + ") need --unit."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=Role.values, help="One of: " + ", ".join(Role.values))
+        parser.add_argument(
+            "--role", required=True, choices=Role.values, help="One of: " + ", ".join(Role.values)
+        )
         parser.add_argument("--jurisdiction", required=True, help="Division code, e.g. 430203")
         parser.add_argument("--unit", type=int, default=None, help="Unit id for unit roles")
         parser.add_argument("--password", default=None, help="Password for a new user (validated)")

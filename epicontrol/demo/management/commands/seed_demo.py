@@ -21,7 +21,10 @@ class Command(BaseCommand):
         seed_policy_versions()
         context = seed_personas()
         for config in apps.get_app_configs():
-            if config.name.startswith("epicontrol.") and find_spec(f"{config.name}.demo") is not None:
+            if (
+                config.name.startswith("epicontrol.")
+                and find_spec(f"{config.name}.demo") is not None
+            ):
                 module = import_module(f"{config.name}.demo")
                 summary = module.seed(context)
                 self.stdout.write(f"  {config.label}: {summary}")
