@@ -14,10 +14,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 
+from .errors import ValidationFailed
+
 T = TypeVar("T")
 
 COUNT_CAP = 10_000
 MAX_LIMIT = 200
+# Deep offsets are refused rather than passed to the database (which overflows on huge
+# integers); past this, narrow the filter instead.
+MAX_OFFSET = 1_000_000
+
+
+class InvalidPage(ValidationFailed):
+    code = "pagination.invalid"
+    default_message = "The page is out of range."
 
 
 class Page(Schema, Generic[T]):
@@ -41,8 +51,11 @@ def paginate(
     offset: int = 0,
     serialize: Callable[[Any], Any] | None = None,
 ) -> dict[str, Any]:
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    if offset < 0 or offset > MAX_OFFSET:
+        raise InvalidPage(field="offset", max_offset=MAX_OFFSET)
+    if limit < 1:
+        raise InvalidPage(field="limit")
+    limit = min(limit, MAX_LIMIT)
     rows = list(qs[offset : offset + limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

@@ -18,7 +18,9 @@ def test_diff_reports_changed_fields_only_and_redacts_pii() -> None:
     assert changes == {"name": ["张三", "张四"], "phone_hash": ["***", "***"]}
 
 
-def test_audit_record_stores_actor_target_and_jurisdiction_path(county_officer: Any, division: Any) -> None:
+def test_audit_record_stores_actor_target_and_jurisdiction_path(
+    county_officer: Any, division: Any
+) -> None:
     j = division("430203")
     entry = audit_record(actor=county_officer, action="test.done", target=j, changes={"a": [1, 2]})
     entry.refresh_from_db()

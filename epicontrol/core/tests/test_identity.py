@@ -88,13 +88,22 @@ def test_retired_or_unknown_address_code_is_a_warning_not_a_refusal() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["13812345678", "+8613812345678", "8613812345678", "008613812345678", "138 1234 5678", "138-1234-5678"],
+    [
+        "13812345678",
+        "+8613812345678",
+        "8613812345678",
+        "008613812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+    ],
 )
 def test_mobile_numbers_normalise_to_e164(raw: str) -> None:
     assert normalise_mobile(raw) == "+8613812345678"
 
 
-@pytest.mark.parametrize("raw", ["", "1381234567", "12812345678", "23812345678", "138123456789", "abc"])
+@pytest.mark.parametrize(
+    "raw", ["", "1381234567", "12812345678", "23812345678", "138123456789", "abc"]
+)
 def test_bad_mobile_numbers_are_refused(raw: str) -> None:
     with pytest.raises(InvalidPhone) as exc:
         normalise_mobile(raw)

@@ -46,6 +46,8 @@ def test_redaction_of_id_numbers_and_phones_in_text() -> None:
 
 
 def test_log_filter_redacts_formatted_arguments() -> None:
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "got %s", ("440524188001010014",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "got %s", ("440524188001010014",), None
+    )
     RedactPiiFilter().filter(record)
     assert "440524188001010014" not in record.getMessage()

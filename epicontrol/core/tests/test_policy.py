@@ -6,14 +6,23 @@ import json
 import pytest
 
 from epicontrol.core.models import PolicyVersion
-from epicontrol.core.policy import SEED_FILE, PolicyNotFound, protocol, protocol_on, seed_policy_versions, version_in_force
+from epicontrol.core.policy import (
+    SEED_FILE,
+    PolicyNotFound,
+    protocol,
+    protocol_on,
+    seed_policy_versions,
+    version_in_force,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_seeded_edition_is_in_the_database() -> None:
     codes = {row["code"] for row in json.loads(SEED_FILE.read_text(encoding="utf-8"))["versions"]}
-    assert codes == set(PolicyVersion.objects.filter(domain="national").values_list("code", flat=True))
+    assert codes == set(
+        PolicyVersion.objects.filter(domain="national").values_list("code", flat=True)
+    )
     assert {"v2", "v5", "v7", "v8", "v9", "measures20", "new10", "v10"} <= codes
 
 
