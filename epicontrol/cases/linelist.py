@@ -1,0 +1,317 @@
+"""Figures computed from the line list (个案), per county and local date.
+
+Two families, each a handful of GROUP BY queries whatever the number of days:
+
+- **new / cumulative** (confirmed, cured, dead) from the case columns ``confirmed_at``,
+  ``discharged_at``, ``died_at``, grouped by county and local date; cumulative figures are
+  running sums in Python, starting from everything before the range.
+- **current** (suspected, confirmed, admitted, asymptomatic, severe) from ``CaseEvent``: each
+  event stores the state before and after, so a day's change of a "current" figure is the number
+  of events moving a case into the bucket minus those moving one out. Grouping the events by
+  (county, date, before, after) and summing gives the figure of any past day exactly, even for
+  cases that changed severity several times.
+
+County = the first three segments of the case's jurisdiction path (province/city/county, each a
+6-digit code), so a case managed by a township counts in its county.
+
+These functions are **unscoped**: they take a root path and return everything under it.
+Callers (reports, riskareas) scope by choosing the root they may see. Scoped figures for one
+user are in ``selectors.dashboard_figures``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Substr, TruncDate
+from django.utils import timezone
+
+from epicontrol.jurisdictions.models import Jurisdiction
+
+from .choices import ADMISSION_SET, CONFIRMED_SET, SEVERE_SET, Action, Classification, Status
+from .machine import RULES
+from .models import Case, CaseEvent
+
+# "430000/430200/430203/": three 6-digit codes, each followed by "/".
+COUNTY_PATH_LEN = 21
+COUNTY_DEPTH = 2
+
+FLOW_KEYS = (
+    "confirmed_new",
+    "confirmed_cumulative",
+    "cured_new",
+    "cured_cumulative",
+    "dead_new",
+    "dead_cumulative",
+)
+CURRENT_KEYS = (
+    "suspected_current",
+    "confirmed_current",
+    "admitted_current",
+    "asymptomatic_current",
+    "severe_current",
+)
+KEYS = FLOW_KEYS + CURRENT_KEYS
+
+Daily = dict[str, dict[dt.date, dict[str, int]]]
+
+_STATE_ACTIONS = (Action.CREATED, *RULES)
+
+
+def county_code(path: str) -> str:
+    """The county code of a path at county depth or below ("" above county)."""
+    parts = [p for p in path.split("/") if p]
+    return parts[COUNTY_DEPTH] if len(parts) > COUNTY_DEPTH else ""
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Local midnight starting ``day`` (Asia/Shanghai), as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _bucket(status: str, classification: str, severity: str, admitted: bool) -> tuple[int, ...]:
+    """Membership of one state in each CURRENT_KEYS figure (1 or 0)."""
+    if status != Status.OPEN:
+        return (0, 0, 0, 0, 0)
+    return (
+        int(classification == Classification.SUSPECTED),
+        int(classification in CONFIRMED_SET),
+        int(admitted and classification in ADMISSION_SET),
+        int(classification == Classification.ASYMPTOMATIC),
+        int(classification in CONFIRMED_SET and severity in SEVERE_SET),
+    )
+
+
+def _flow_counts(
+    cases: QuerySet[Case], field: str, end_bound: dt.datetime, **filters: Any
+) -> Iterable[dict[str, Any]]:
+    """Counts of cases per (county, local date of ``field``) up to ``end_bound``."""
+    return (
+        cases.filter(**{f"{field}__lt": end_bound, f"{field}__isnull": False}, **filters)
+        .annotate(
+            county=Substr("jurisdiction__path", 1, COUNTY_PATH_LEN),
+            day=TruncDate(field),
+        )
+        .values("county", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def daily_figures(
+    cases: QuerySet[Case],
+    events: QuerySet[CaseEvent],
+    *,
+    start: dt.date,
+    end: dt.date,
+    counties: Iterable[str] = (),
+) -> Daily:
+    """The figures of ``KEYS`` for the given case and event querysets (already filtered and
+    scoped by the caller), per county code and date from ``start`` to ``end`` inclusive.
+
+    ``counties`` lists county codes that appear even without any case (all zeros).
+    """
+    if end < start:
+        return {}
+    end_bound = day_start(end + dt.timedelta(days=1))
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    flows: dict[str, dict[str, dict[dt.date, int]]] = defaultdict(
+        lambda: {k: defaultdict(int) for k in ("confirmed", "cured", "dead")}
+    )
+    confirmed_classes = [str(c) for c in CONFIRMED_SET]
+    for key, field, extra in (
+        ("confirmed", "confirmed_at", {}),
+        ("cured", "discharged_at", {"status": Status.CURED_DISCHARGED}),
+        ("dead", "died_at", {"status": Status.DIED, "classification__in": confirmed_classes}),
+    ):
+        for row in _flow_counts(cases, field, end_bound, **extra):
+            flows[county_code(row["county"])][key][row["day"]] += row["n"]
+
+    deltas: dict[str, dict[dt.date, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0] * len(CURRENT_KEYS))
+    )
+    event_rows = (
+        events.filter(at__lt=end_bound, action__in=_STATE_ACTIONS)
+        .annotate(
+            county=Substr("case__jurisdiction__path", 1, COUNTY_PATH_LEN),
+            day=TruncDate("at"),
+        )
+        .values(
+            "county",
+            "day",
+            "from_status",
+            "to_status",
+            "from_classification",
+            "to_classification",
+            "from_severity",
+            "to_severity",
+            "from_admitted",
+            "to_admitted",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in event_rows:
+        before = _bucket(
+            row["from_status"],
+            row["from_classification"],
+            row["from_severity"],
+            row["from_admitted"],
+        )
+        after = _bucket(
+            row["to_status"], row["to_classification"], row["to_severity"], row["to_admitted"]
+        )
+        if before == after:
+            continue
+        vector = deltas[county_code(row["county"])][row["day"]]
+        for i, (b, a) in enumerate(zip(before, after, strict=True)):
+            vector[i] += (a - b) * row["n"]
+
+    out: Daily = {}
+    for code in sorted(set(counties) | set(flows) | set(deltas)):
+        if not code:
+            continue
+        flow = flows.get(code)
+        delta = deltas.get(code, {})
+        cumulative = {
+            k: sum(n for d, n in flow[k].items() if d < start) if flow else 0
+            for k in ("confirmed", "cured", "dead")
+        }
+        current = [0] * len(CURRENT_KEYS)
+        for d, vector in delta.items():
+            if d < start:
+                current = [c + v for c, v in zip(current, vector, strict=True)]
+        series: dict[dt.date, dict[str, int]] = {}
+        for d in days:
+            figures: dict[str, int] = {}
+            for k in ("confirmed", "cured", "dead"):
+                new = flow[k].get(d, 0) if flow else 0
+                cumulative[k] += new
+                figures[f"{k}_new"] = new
+                figures[f"{k}_cumulative"] = cumulative[k]
+            change = delta.get(d)
+            if change is not None:
+                current = [c + v for c, v in zip(current, change, strict=True)]
+            figures.update(zip(CURRENT_KEYS, current, strict=True))
+            series[d] = figures
+        out[code] = series
+    return out
+
+
+def line_list_daily(*, root_path: str, start: dt.date, end: dt.date) -> Daily:
+    """Per county code under ``root_path`` and per local date in [start, end], the line-list
+    figures: ``confirmed_new``, ``confirmed_cumulative``, ``cured_new``, ``cured_cumulative``,
+    ``dead_new``, ``dead_cumulative`` (confirmed = confirmed + clinically diagnosed; cured =
+    cured and discharged confirmed cases; dead = deaths of confirmed cases) and the state at the
+    end of each day: ``suspected_current``, ``confirmed_current`` (open confirmed cases),
+    ``admitted_current`` (open confirmed + suspected cases admitted to a facility),
+    ``asymptomatic_current``, ``severe_current`` (open confirmed cases that are severe or
+    critical).
+
+    Every current county-level division under ``root_path`` is present (zeros when no case), so
+    callers roll up by summing. When ``root_path`` lies below a county, the figures of that
+    county are those of the subtree. UNSCOPED: the caller decides which root a user may see.
+    About five queries whatever the range; cost grows with counties × days with activity.
+    """
+    cases = Case.objects.filter(jurisdiction__path__startswith=root_path)
+    events = CaseEvent.objects.filter(case__jurisdiction__path__startswith=root_path)
+    if root_path.count("/") > COUNTY_DEPTH:
+        counties = [county_code(root_path)]
+    else:
+        counties = list(
+            Jurisdiction.objects.filter(path__startswith=root_path, depth=COUNTY_DEPTH)
+            .current()
+            .values_list("code", flat=True)
+        )
+    return daily_figures(cases, events, start=start, end=end, counties=counties)
+
+
+@dataclass(frozen=True)
+class CountyCaseStats:
+    """What the 2020 county risk rule needs (domain-rules §4.1), for one county on one day."""
+
+    county_code: str
+    county_path: str
+    cumulative_confirmed: int
+    new_confirmed_in_window: int
+    has_cluster_in_window: bool
+    last_confirmed_date: dt.date | None
+
+
+def county_case_stats(
+    *,
+    county_paths: list[str] | None,
+    day: dt.date,
+    window_days: int,
+    cluster_threshold: int | None,
+) -> dict[str, CountyCaseStats]:
+    """Per county code: cumulative confirmed up to the end of ``day``, new confirmed in the
+    window of ``window_days`` local days ending with ``day`` (day − window_days + 1 … day), whether
+    a cluster had at least ``cluster_threshold`` confirmed cases in that window, and the date of
+    the last confirmed case up to ``day``.
+
+    ``county_paths`` are path prefixes (a county's path, or a city's for all its counties);
+    ``None`` means every county with a case. Every path given at county depth gets an entry
+    (zeros when no case); other counties appear when they have cases. A cluster counts for the
+    county of the cluster's own jurisdiction. ``cluster_threshold`` None (a policy without
+    clusters) means never a cluster. Confirmed includes clinically diagnosed. Three queries.
+    UNSCOPED, like ``line_list_daily``.
+    """
+    end_bound = day_start(day + dt.timedelta(days=1))
+    window_start = day_start(day - dt.timedelta(days=max(window_days, 1) - 1))
+    path_filter = Q()
+    cluster_filter = Q()
+    if county_paths is not None:
+        path_filter = Q(pk__in=[])
+        cluster_filter = Q(pk__in=[])
+        for p in county_paths:
+            path_filter |= Q(jurisdiction__path__startswith=p)
+            cluster_filter |= Q(cluster__jurisdiction__path__startswith=p)
+    rows = (
+        Case.objects.filter(path_filter, confirmed_at__lt=end_bound, confirmed_at__isnull=False)
+        .annotate(county=Substr("jurisdiction__path", 1, COUNTY_PATH_LEN))
+        .values("county")
+        .annotate(
+            cumulative=Count("id"),
+            new=Count("id", filter=Q(confirmed_at__gte=window_start)),
+            last=Max("confirmed_at"),
+        )
+        .order_by()
+    )
+    found: dict[str, dict[str, Any]] = {r["county"]: r for r in rows}
+    clustered: set[str] = set()
+    if cluster_threshold:
+        cluster_rows = (
+            Case.objects.filter(
+                cluster_filter,
+                cluster__isnull=False,
+                confirmed_at__gte=window_start,
+                confirmed_at__lt=end_bound,
+            )
+            .annotate(county=Substr("cluster__jurisdiction__path", 1, COUNTY_PATH_LEN))
+            .values("county", "cluster_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=cluster_threshold)
+            .order_by()
+        )
+        clustered = {r["county"] for r in cluster_rows}
+    paths = set(found) | clustered
+    if county_paths is not None:
+        paths |= {p for p in county_paths if p.count("/") == COUNTY_DEPTH + 1}
+    out: dict[str, CountyCaseStats] = {}
+    for path in sorted(paths):
+        r = found.get(path)
+        out[county_code(path)] = CountyCaseStats(
+            county_code=county_code(path),
+            county_path=path,
+            cumulative_confirmed=r["cumulative"] if r else 0,
+            new_confirmed_in_window=r["new"] if r else 0,
+            has_cluster_in_window=path in clustered,
+            last_confirmed_date=timezone.localdate(r["last"]) if r and r["last"] else None,
+        )
+    return out
