@@ -1,0 +1,48 @@
+"""Choices of the screening ledger: entry status and where a key person was found."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryStatus(models.TextChoices):
+    """Life of an entry: registered → under observation → cleared / transferred / moved away."""
+
+    REGISTERED = "registered", _("Registered")
+    UNDER_OBSERVATION = "under_observation", _("Under observation")
+    CLEARED = "cleared", _("Cleared")
+    TRANSFERRED = "transferred", _("Transferred")
+    MOVED_AWAY = "moved_away", _("Moved away")
+
+
+# An entry is "open" (under management) until it is cleared, transferred or moved away. Only
+# one open entry may exist per person and category.
+OPEN_STATUSES = (EntryStatus.REGISTERED, EntryStatus.UNDER_OBSERVATION)
+CLOSED_STATUSES = (EntryStatus.CLEARED, EntryStatus.TRANSFERRED, EntryStatus.MOVED_AWAY)
+
+# The state machine of ``services.entry_status_set``.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EntryStatus.REGISTERED: frozenset(
+        {
+            EntryStatus.UNDER_OBSERVATION,
+            EntryStatus.CLEARED,
+            EntryStatus.TRANSFERRED,
+            EntryStatus.MOVED_AWAY,
+        }
+    ),
+    EntryStatus.UNDER_OBSERVATION: frozenset({EntryStatus.CLEARED, EntryStatus.TRANSFERRED}),
+    EntryStatus.CLEARED: frozenset(),
+    EntryStatus.TRANSFERRED: frozenset(),
+    EntryStatus.MOVED_AWAY: frozenset(),
+}
+
+
+class Source(models.TextChoices):
+    """How the key person came to the grid's attention (domain-rules §6.2, §7.2)."""
+
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door screening")
+    STATION = "station", _("Station or checkpoint")
+    BIG_DATA = "big_data", _("Big-data push")
+    SELF_REPORT = "self_report", _("Self-report")
+    ASSISTANCE_REQUEST = "assistance_request", _("Assistance request")
