@@ -21,6 +21,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> Any:
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes the
+    database connection and with it the test's transaction; Django's own test client
+    disconnects that handler the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def auth_headers(county_officer: Any) -> dict[str, str]:
     from epicontrol.accounts.services import api_token_issue
