@@ -52,7 +52,7 @@ demo-reset: var
 # The whole suite: unit, API, schemathesis, browser (Chromium), Spark (local[2]). On SQLite by
 # default, on PostgreSQL when DATABASE_URL is set.
 test: $(STAMP) sysdeps messages var
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -163,3 +163,13 @@ def api_client_for() -> Callable[[Any], Any]:
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Keep the heavy shared resources on one xdist worker each: one local Spark JVM and one
+    Chromium at a time on a 2-core machine."""
+    for item in items:
+        if item.get_closest_marker("spark"):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
