@@ -11,13 +11,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .backends.base import Backend
-from .backends.duckdb import DuckDBBackend
-from .errors import SecondHopRefusedError
-from .params import CompanionParams
-from .schemas import COMPANIONS_SCHEMA, PAIRS_SCHEMA
-from .sources import ParquetPings, PingSource, StoreSlice, TablePings, index_ids_of
-from .store import Store
+from epitrace.backends.base import Backend
+from epitrace.backends.duckdb import DuckDBBackend
+from epitrace.errors import SecondHopRefusedError
+from epitrace.params import CompanionParams
+from epitrace.schemas import COMPANIONS_SCHEMA, PAIRS_SCHEMA
+from epitrace.sources import ParquetPings, PingSource, StoreSlice, TablePings, index_ids_of
+from epitrace.store import Store
 
 PingsInput = PingSource | Store | pa.Table | str | Path
 IndexInput = pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]
@@ -51,7 +51,7 @@ class CompanionResult:
 
 
 def resolve_pings(pings: PingsInput, params: CompanionParams) -> PingSource:
-    """Turn a table, a path (store directory, Parquet file or directory) or a store into a source."""
+    """A table, a path (store directory, Parquet file or directory) or a store, as a source."""
     if isinstance(pings, TablePings | ParquetPings | StoreSlice):
         return pings
     if isinstance(pings, Store):

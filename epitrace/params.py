@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
-from .errors import ParamsError
+from epitrace.errors import ParamsError
 
 EPOCH = date(1970, 1, 1)
 MINUTES_PER_DAY = 24 * 60
@@ -67,9 +67,7 @@ class Window:
         if self.start < EPOCH:
             raise ParamsError("must not be before 1970-01-01", field="window.start")
         if self.end < self.start:
-            raise ParamsError(
-                f"end {self.end} is before start {self.start}", field="window.end"
-            )
+            raise ParamsError(f"end {self.end} is before start {self.start}", field="window.end")
 
     @classmethod
     def lookback(cls, end: date, days: int = DEFAULT_WINDOW_DAYS) -> Window:
@@ -125,7 +123,9 @@ class CompanionParams:
         hours = self.min_cell_hours
         if hours is not None:
             if isinstance(hours, bool) or not isinstance(hours, int | float):
-                raise ParamsError(f"must be a number or None, got {hours!r}", field="min_cell_hours")
+                raise ParamsError(
+                    f"must be a number or None, got {hours!r}", field="min_cell_hours"
+                )
             if not math.isfinite(hours) or hours < 0:
                 raise ParamsError(
                     f"must be a finite number >= 0, got {hours!r}", field="min_cell_hours"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .params import CompanionParams
+from epitrace.params import CompanionParams
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,39 +74,49 @@ def companion_pairs_sql(
     if shape.store:
         # The per-person file is ~25x smaller than occupancy and sorted by person, so reading
         # it first tells which cells to read at all (Parquet row groups are sorted by cell).
-        steps.append((
-            "idx_cells",
-            f"SELECT DISTINCT cell_id FROM {p}person_cells "
-            f"WHERE person_id IN (SELECT person_id FROM {p}idx)",
-        ))
-        steps.append((
-            "idx_occ",
-            f"SELECT {distinct}person_id AS index_id, cell_id, slot FROM {p}occ "
-            f"WHERE cell_id IN (SELECT cell_id FROM idx_cells) "
-            f"AND person_id IN (SELECT person_id FROM {p}idx)",
-        ))
+        steps.append(
+            (
+                "idx_cells",
+                f"SELECT DISTINCT cell_id FROM {p}person_cells "
+                f"WHERE person_id IN (SELECT person_id FROM {p}idx)",
+            )
+        )
+        steps.append(
+            (
+                "idx_occ",
+                f"SELECT {distinct}person_id AS index_id, cell_id, slot FROM {p}occ "
+                f"WHERE cell_id IN (SELECT cell_id FROM idx_cells) "
+                f"AND person_id IN (SELECT person_id FROM {p}idx)",
+            )
+        )
     else:
-        steps.append((
-            "idx_occ",
-            f"SELECT {distinct}person_id AS index_id, cell_id, slot FROM {p}occ "
-            f"WHERE person_id IN (SELECT person_id FROM {p}idx)",
-        ))
+        steps.append(
+            (
+                "idx_occ",
+                f"SELECT {distinct}person_id AS index_id, cell_id, slot FROM {p}occ "
+                f"WHERE person_id IN (SELECT person_id FROM {p}idx)",
+            )
+        )
         if threshold is not None:
             steps.append(("idx_cells", "SELECT DISTINCT cell_id FROM idx_occ"))
 
     # An index person is never their own companion; another index person can be.
-    steps.append((
-        "hits",
-        f"SELECT {distinct}i.index_id, o.person_id AS companion_id, o.cell_id, o.slot "
-        f"FROM {p}occ o JOIN idx_occ i ON o.cell_id = i.cell_id AND o.slot = i.slot "
-        "WHERE o.person_id <> i.index_id",
-    ))
-    steps.append((
-        "pair_cells",
-        "SELECT index_id, companion_id, cell_id, count(*) AS n, "
-        "min(slot) AS first_slot, max(slot) AS last_slot "
-        "FROM hits GROUP BY index_id, companion_id, cell_id",
-    ))
+    steps.append(
+        (
+            "hits",
+            f"SELECT {distinct}i.index_id, o.person_id AS companion_id, o.cell_id, o.slot "
+            f"FROM {p}occ o JOIN idx_occ i ON o.cell_id = i.cell_id AND o.slot = i.slot "
+            "WHERE o.person_id <> i.index_id",
+        )
+    )
+    steps.append(
+        (
+            "pair_cells",
+            "SELECT index_id, companion_id, cell_id, count(*) AS n, "
+            "min(slot) AS first_slot, max(slot) AS last_slot "
+            "FROM hits GROUP BY index_id, companion_id, cell_id",
+        )
+    )
     source = "pair_cells"
     if threshold is not None:
         if shape.store and shape.occ_distinct:
@@ -125,13 +135,15 @@ def companion_pairs_sql(
             )
         steps.append(("heavy", heavy))
         # heavy is unique on (person_id, cell_id), so the left joins add no rows.
-        steps.append((
-            "qualified",
-            "SELECT c.* FROM pair_cells c "
-            "LEFT JOIN heavy hi ON hi.person_id = c.index_id AND hi.cell_id = c.cell_id "
-            "LEFT JOIN heavy hc ON hc.person_id = c.companion_id AND hc.cell_id = c.cell_id "
-            "WHERE hi.person_id IS NOT NULL OR hc.person_id IS NOT NULL",
-        ))
+        steps.append(
+            (
+                "qualified",
+                "SELECT c.* FROM pair_cells c "
+                "LEFT JOIN heavy hi ON hi.person_id = c.index_id AND hi.cell_id = c.cell_id "
+                "LEFT JOIN heavy hc ON hc.person_id = c.companion_id AND hc.cell_id = c.cell_id "
+                "WHERE hi.person_id IS NOT NULL OR hc.person_id IS NOT NULL",
+            )
+        )
         source = "qualified"
 
     cells = dialect.sorted_list.format(c="cell_id")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import SchemaError
+from epitrace.errors import SchemaError
 
 PINGS_SCHEMA = pa.schema(
     [
@@ -81,12 +81,16 @@ def _field(schema: pa.Schema, name: str, source: str) -> pa.Field:
     if index == -1:
         if schema.get_all_field_indices(name):
             raise SchemaError(
-                f"column {name!r} appears more than once", column=name, source=source,
+                f"column {name!r} appears more than once",
+                column=name,
+                source=source,
                 code="epitrace.schema.duplicate_column",
             )
         raise SchemaError(
             f"missing column {name!r} (found: {', '.join(schema.names) or 'no columns'})",
-            column=name, source=source, code="epitrace.schema.missing_column",
+            column=name,
+            source=source,
+            code="epitrace.schema.missing_column",
         )
     return schema.field(index)
 
@@ -96,7 +100,9 @@ def _check_id(schema: pa.Schema, name: str, source: str) -> None:
     if not _is_id_type(field.type):
         raise SchemaError(
             f"column {name!r} has type {field.type}, expected int64",
-            column=name, source=source, code="epitrace.schema.wrong_type",
+            column=name,
+            source=source,
+            code="epitrace.schema.wrong_type",
         )
 
 
@@ -107,14 +113,18 @@ def check_pings_schema(schema: pa.Schema, *, source: str = "pings") -> PingsLayo
     if not pa.types.is_timestamp(ts.type):
         raise SchemaError(
             f"column 'ts' has type {ts.type}, expected a timestamp without time zone",
-            column="ts", source=source, code="epitrace.schema.wrong_type",
+            column="ts",
+            source=source,
+            code="epitrace.schema.wrong_type",
         )
     assert isinstance(ts.type, pa.TimestampType)
     if ts.type.tz is not None:
         raise SchemaError(
             f"column 'ts' has time zone {ts.type.tz!r}; epitrace expects naive wall-clock "
             "timestamps of the jurisdiction (convert to local time and drop the zone)",
-            column="ts", source=source, code="epitrace.schema.wrong_type",
+            column="ts",
+            source=source,
+            code="epitrace.schema.wrong_type",
         )
     _check_id(schema, "cell_id", source)
     return PingsLayout(ts_unit=ts.type.unit)
@@ -128,7 +138,9 @@ def check_index_schema(schema: pa.Schema, *, source: str = "index") -> None:
 def _raise_nulls(column: str, count: int, source: str) -> None:
     raise SchemaError(
         f"column {column!r} has {count} null value(s); every ping needs person_id, ts and cell_id",
-        column=column, source=source, code="epitrace.schema.nulls",
+        column=column,
+        source=source,
+        code="epitrace.schema.nulls",
     )
 
 

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .errors import InputError, SchemaError
-from .schemas import (
+from epitrace.errors import InputError, SchemaError
+from epitrace.schemas import (
     PingsLayout,
     check_pings_schema,
     conform_index_ids,
@@ -82,10 +82,16 @@ class ParquetPings:
         if len(units) > 1:
             raise SchemaError(
                 f"files disagree on the unit of column 'ts' ({', '.join(sorted(units))})",
-                column="ts", source="pings", code="epitrace.schema.wrong_type",
+                column="ts",
+                source="pings",
+                code="epitrace.schema.wrong_type",
             )
-        may_have_nulls = parquet_may_have_nulls(files, ("person_id", "ts", "cell_id"), source="pings")
-        return cls(files=files, layout=PingsLayout(ts_unit=units.pop(), may_have_nulls=may_have_nulls))
+        may_have_nulls = parquet_may_have_nulls(
+            files, ("person_id", "ts", "cell_id"), source="pings"
+        )
+        return cls(
+            files=files, layout=PingsLayout(ts_unit=units.pop(), may_have_nulls=may_have_nulls)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,9 @@ def index_ids_of(index: pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]) -
         array = pa.array(list(index), type=pa.int64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
         raise SchemaError(
-            f"index person ids must be integers: {exc}", column="person_id", source="index",
+            f"index person ids must be integers: {exc}",
+            column="person_id",
+            source="index",
             code="epitrace.schema.wrong_type",
         ) from exc
     return conform_index_ids(pa.table({"person_id": array}))
@@ -125,7 +133,9 @@ def index_ids_of(index: pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]) -
 def _missing_person_id(names: list[str], source: str) -> SchemaError:
     return SchemaError(
         f"missing column 'person_id' (found: {', '.join(names) or 'no columns'})",
-        column="person_id", source=source, code="epitrace.schema.missing_column",
+        column="person_id",
+        source=source,
+        code="epitrace.schema.missing_column",
     )
 
 
@@ -143,7 +153,9 @@ def read_index(path: str | Path) -> pa.Array:
         try:
             names = pq.read_schema(file).names
         except (OSError, pa.ArrowInvalid) as exc:
-            raise InputError(f"cannot read {file}: {exc}", code="epitrace.input.unreadable") from exc
+            raise InputError(
+                f"cannot read {file}: {exc}", code="epitrace.input.unreadable"
+            ) from exc
         if "person_id" not in names:
             raise _missing_person_id(names, source)
         return conform_index_ids(pq.read_table(file, columns=["person_id"]), source=source)
@@ -160,7 +172,9 @@ def read_index(path: str | Path) -> pa.Array:
         )
     except pa.ArrowInvalid as exc:
         raise SchemaError(
-            f"column 'person_id' must hold integers: {exc}", column="person_id", source=source,
+            f"column 'person_id' must hold integers: {exc}",
+            column="person_id",
+            source=source,
             code="epitrace.schema.wrong_type",
         ) from exc
     return conform_index_ids(table, source=source)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Backend
-from .duckdb import DuckDBBackend
+from epitrace.backends.base import Backend
+from epitrace.backends.duckdb import DuckDBBackend
 
 BACKEND_NAMES = ("duckdb", "spark")
 
@@ -13,7 +13,7 @@ def get_backend(name: str, **options: object) -> Backend:
     if name == "duckdb":
         return DuckDBBackend(**options)  # type: ignore[arg-type]  # options come from the CLI
     if name == "spark":
-        from .spark import SparkBackend
+        from epitrace.backends.spark import SparkBackend
 
         return SparkBackend(**options)  # type: ignore[arg-type]  # options come from the CLI
     raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_NAMES)}")

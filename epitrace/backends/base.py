@@ -6,8 +6,8 @@ from typing import Protocol, runtime_checkable
 
 import pyarrow as pa
 
-from ..params import CompanionParams
-from ..sources import PingSource
+from epitrace.params import CompanionParams
+from epitrace.sources import PingSource
 
 
 @runtime_checkable

@@ -14,12 +14,14 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
-from ..params import CompanionParams, Window
-from ..plan import DUCKDB, PlanShape, companion_pairs_sql, slot_of
-from ..schemas import PAIRS_SCHEMA
-from ..sources import ParquetPings, PingSource, StoreSlice, TablePings
+from epitrace.params import CompanionParams, Window
+from epitrace.plan import DUCKDB, PlanShape, companion_pairs_sql, slot_of
+from epitrace.schemas import PAIRS_SCHEMA
+from epitrace.sources import ParquetPings, PingSource, StoreSlice, TablePings
 
-_EMPTY_OCC = "SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS cell_id, NULL::BIGINT AS slot LIMIT 0"
+_EMPTY_OCC = (
+    "SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS cell_id, NULL::BIGINT AS slot LIMIT 0"
+)
 _EMPTY_PERSON_CELLS = (
     "SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS cell_id, NULL::BIGINT AS slots LIMIT 0"
 )
