@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from epicontrol.core.navigation import NavItem
+
+
+class RiskareasConfig(AppConfig):
+    """Risk levels per county (分区分级, PRODUCT §4.7)."""
+
+    name = "epicontrol.riskareas"
+    label = "riskareas"
+    verbose_name = _("Risk levels")
+    nav = [
+        NavItem(
+            _("Risk levels"),
+            "riskareas:list",
+            roles=frozenset({"command_officer", "supervisor", "cdc_investigator"}),
+            order=60,
+        )
+    ]
