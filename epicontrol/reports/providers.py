@@ -1,0 +1,203 @@
+"""What other apps provide to reports, read defensively (they may not be installed yet).
+
+- ``cases.selectors.line_list_daily(*, root_path, start, end)`` → per county code, per date,
+  line-list figures (``confirmed_cumulative``, ``cured_cumulative`` …);
+- ``riskareas.selectors.current_levels(*, user, parent_code, day)`` → county risk levels;
+- any app's ``selectors.dashboard_figures(*, user, jurisdiction, day)`` → ``core.figures.Figure``s.
+
+reports is the top layer: it may import any app, no app imports it, and it finds providers by
+iterating the installed apps rather than naming them (``core/figures.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from epicontrol.core.figures import Figure
+from epicontrol.jurisdictions.models import Jurisdiction
+
+from .indicators import STORED_NAMES
+
+logger = logging.getLogger(__name__)
+
+CASES_APP = "epicontrol.cases"
+RISKAREAS_APP = "epicontrol.riskareas"
+
+
+def _selector(app: str, name: str) -> Callable[..., Any] | None:
+    if not apps.is_installed(app) or find_spec(f"{app}.selectors") is None:
+        return None
+    module = import_module(f"{app}.selectors")
+    fn = getattr(module, name, None)
+    return fn if callable(fn) else None
+
+
+def line_list_available() -> bool:
+    return _selector(CASES_APP, "line_list_daily") is not None
+
+
+def line_list(
+    *, root_path: str, start: dt.date, end: dt.date
+) -> dict[str, dict[dt.date, dict[str, int | None]]]:
+    """The line list of the subtree, re-keyed by county path (the roll-up's tree keys).
+
+    The platform "holds the line list" of a city when any county of it has a case record up to
+    ``end``; its counties then count, zeros included. Elsewhere all-zero series mean "no
+    records here", not "no cases", and are left out (no data rather than a fake 0). Only stored
+    indicator names are kept (``*_new`` figures are derived again from the cumulative ones, so
+    every source is treated alike). Empty when cases is not installed.
+
+    Cost: one probe of the last day for the whole subtree, then the full range only for the
+    cities that have records (at province scale most dashboards touch a handful).
+    """
+    fn = _selector(CASES_APP, "line_list_daily")
+    if fn is None:
+        return {}
+    probe: Mapping[str, Mapping[dt.date, Mapping[str, Any]]] = fn(
+        root_path=root_path, start=end, end=end
+    )
+    if not probe:
+        return {}
+    paths = dict(Jurisdiction.objects.filter(code__in=list(probe)).values_list("code", "path"))
+    active = sorted(
+        {
+            _city_prefix(paths[str(code)])
+            for code, by_day in probe.items()
+            if str(code) in paths and _has_records(by_day)
+        }
+    )
+    if not active:
+        return {}
+    if start == end:
+        found = probe
+    else:
+        found = {}
+        # One call per active city (or one for the root when it lies inside a city).
+        for prefix in [root_path] if len(root_path) >= len(active[0]) else active:
+            found.update(fn(root_path=prefix, start=start, end=end))
+    out: dict[str, dict[dt.date, dict[str, int | None]]] = {}
+    for code, by_day in found.items():
+        path = paths.get(str(code))
+        if path is None or not path.startswith(root_path) or _city_prefix(path) not in active:
+            continue
+        out[path] = {
+            day: {n: _int_or_none(figures.get(n)) for n in STORED_NAMES if n in figures}
+            for day, figures in by_day.items()
+        }
+    return out
+
+
+def _city_prefix(path: str) -> str:
+    """``430000/430200/`` for any path at or below 株洲市 (the province path for a province)."""
+    return "/".join(path.split("/")[:2]) + "/"
+
+
+def _has_records(by_day: Mapping[dt.date, Mapping[str, Any]]) -> bool:
+    return any(any(v for v in figures.values()) for figures in by_day.values())
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def case_list_url(code: str) -> str | None:
+    """The cases app's list of records for a jurisdiction, when it has one."""
+    if not apps.is_installed(CASES_APP):
+        return None
+    for name in ("cases:list", "cases:case_list"):
+        try:
+            return f"{reverse(name)}?jurisdiction={code}"
+        except NoReverseMatch:
+            continue
+    return None
+
+
+RISK_LABELS: dict[str, Any] = {
+    "low": _("Low risk"),
+    "medium": _("Medium risk"),
+    "high": _("High risk"),
+}
+
+
+@dataclass(frozen=True)
+class RiskLevel:
+    code: str
+    name: str
+    level: str
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        return str(RISK_LABELS.get(self.level, self.level))
+
+
+def _field(item: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(item, Mapping) and name in item:
+            return item[name]
+        if hasattr(item, name):
+            return getattr(item, name)
+    return None
+
+
+def risk_levels(*, user: Any, parent_code: str, day: dt.date) -> list[RiskLevel] | None:
+    """County risk levels below a jurisdiction; None when riskareas is not installed."""
+    fn = _selector(RISKAREAS_APP, "current_levels")
+    if fn is None:
+        return None
+    out = []
+    for item in fn(user=user, parent_code=parent_code, day=day):
+        code = _field(item, "code", "county_code", "jurisdiction_code")
+        level = _field(item, "level", "risk_level")
+        out.append(
+            RiskLevel(
+                code=str(code or ""),
+                name=str(_field(item, "name", "county_name", "jurisdiction_name") or code or ""),
+                level=str(getattr(level, "value", level) or ""),
+                url=_field(item, "url", "page_url"),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ProviderFigures:
+    app_label: str
+    app_name: str
+    figures: list[Figure]
+    failed: bool = False
+
+
+def dashboard_figures(
+    *, user: Any, jurisdiction: Jurisdiction, day: dt.date
+) -> list[ProviderFigures]:
+    """Figures of every installed app that provides ``selectors.dashboard_figures``.
+
+    A provider that fails is shown as unavailable (and logged) instead of taking the whole
+    dashboard down with it.
+    """
+    out = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("epicontrol.") or config.label == "reports":
+            continue
+        fn = _selector(config.name, "dashboard_figures")
+        if fn is None:
+            continue
+        try:
+            figures = list(fn(user=user, jurisdiction=jurisdiction, day=day))
+        except Exception:  # a broken module must not blank the command dashboard
+            logger.exception("dashboard_figures of %s failed", config.label)
+            out.append(ProviderFigures(config.label, str(config.verbose_name), [], failed=True))
+            continue
+        out.append(ProviderFigures(config.label, str(config.verbose_name), figures))
+    return out
