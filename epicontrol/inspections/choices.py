@@ -1,0 +1,107 @@
+"""Choices of the supervision module; values are used in code, the API and the seed data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetType(models.TextChoices):
+    """What a checklist is for. A community target is a jurisdiction; the others are units."""
+
+    COMMUNITY = "community", _("Community")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    DESIGNATED_HOSPITAL = "designated_hospital", _("Designated hospital")
+    FEVER_CLINIC = "fever_clinic", _("Fever clinic")
+    MARKET = "market", _("Market")
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    ISOLATION_SITE = "isolation_site", _("Quarantine site")
+    SCHOOL = "school", _("School")
+    SERVICE_AREA = "service_area", _("Highway service area")
+    SANITATION_TEAM = "sanitation_team", _("Sanitation team")
+
+
+class CheckMethod(models.TextChoices):
+    DOCUMENTS = "documents", _("Review documents")  # 查阅资料
+    SITE = "site", _("On-site check")  # 实地查看
+    INTERVIEW = "interview", _("Interview")  # 询问
+    SAMPLE = "sample", _("Spot check")  # 抽查
+
+
+class RuleKind(models.TextChoices):
+    PASS_FAIL = "pass_fail", _("Pass / fail")
+    SCALE = "scale", _("Points scale")
+    DEDUCTION = "deduction", _("Deduction per occurrence")
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Once")
+    DAILY = "daily", _("Daily")  # 每天一督查
+
+
+class TaskStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SUBMITTED = "submitted", _("Inspected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Minor")
+    MEDIUM = "medium", _("Serious")
+    HIGH = "high", _("Severe")
+
+
+class FindingStatus(models.TextChoices):
+    FOUND = "found", _("Found")
+    RECTIFIED_ON_SPOT = "rectified_on_spot", _("Rectified on the spot")  # 立行立改
+    ASSIGNED = "assigned", _("Handed over")  # 交办
+    RECTIFYING = "rectifying", _("Rectifying")  # 整改中
+    SUBMITTED = "submitted", _("Rectification submitted")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Verified and closed")  # 销号
+    WITHDRAWN = "withdrawn", _("Withdrawn by correction")
+
+
+# Statuses in which the responsible side still owes work; only these can become overdue.
+OPEN_STATUSES = frozenset(
+    {
+        FindingStatus.FOUND,
+        FindingStatus.ASSIGNED,
+        FindingStatus.RECTIFYING,
+        FindingStatus.REOPENED,
+    }
+)
+# Every status that is not finished (open ones plus "submitted, awaiting the re-check").
+UNRESOLVED_STATUSES = OPEN_STATUSES | {FindingStatus.SUBMITTED}
+RESOLVED_STATUSES = frozenset({FindingStatus.CLOSED, FindingStatus.RECTIFIED_ON_SPOT})
+
+
+class FindingAction(models.TextChoices):
+    ASSIGN = "assign", _("Hand over")
+    START = "start", _("Start rectification")
+    SUBMIT = "submit", _("Submit rectification")
+    VERIFY = "verify", _("Verify and close")
+    REOPEN = "reopen", _("Reopen")
+
+
+class SubjectKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    UNIT = "unit", _("Unit")
+
+
+class Measure(models.TextChoices):
+    """Accountability measures (问责方式), mildest first."""
+
+    REMINDER_TALK = "reminder_talk", _("Reminder talk")  # 提醒谈话
+    ADMONITION_TALK = "admonition_talk", _("Admonition talk")  # 诫勉谈话
+    WRITTEN_REVIEW = "written_review", _("Written self-criticism")  # 书面检查
+    CRITICISM_NOTICE = "criticism_notice", _("Circulated criticism")  # 通报批评
+    ORGANISATIONAL = "organisational", _("Organisational handling")  # 组织处理
+    DISCIPLINARY = "disciplinary", _("Party or administrative sanction")  # 党纪政务处分
+    OTHER = "other", _("Other")
