@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,8 +20,8 @@ from epitrace.schemas import COMPANIONS_SCHEMA, PAIRS_SCHEMA
 from epitrace.sources import ParquetPings, PingSource, StoreSlice, TablePings, index_ids_of
 from epitrace.store import Store
 
-PingsInput = PingSource | Store | pa.Table | str | Path
-IndexInput = pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]
+PingsInput: TypeAlias = PingSource | Store | pa.Table | str | Path
+IndexInput: TypeAlias = pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]
 
 
 @dataclass(frozen=True, slots=True)

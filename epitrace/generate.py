@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from epitrace.backends.duckdb import connection_config
 from epitrace.errors import ParamsError
 from epitrace.params import EPOCH, MICROS_PER_DAY
 from epitrace.schemas import PINGS_SCHEMA
@@ -193,9 +194,8 @@ def generate_city(
     """
     root = Path(out)
     sql = day_sql(config)
-    config_db: dict[str, str | int | bool] = {}
-    if threads is not None:
-        config_db["threads"] = threads
+    # Insertion order preserved: the same seed writes the same rows in the same order.
+    config_db = connection_config(threads=threads, memory_limit=None, preserve_insertion_order=True)
     con = duckdb.connect(":memory:", config=config_db)
     written = []
     try:

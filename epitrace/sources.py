@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeAlias
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -109,7 +110,7 @@ class StoreSlice:
     missing_days: tuple[date, ...]
 
 
-PingSource = TablePings | ParquetPings | StoreSlice
+PingSource: TypeAlias = TablePings | ParquetPings | StoreSlice
 
 
 def index_ids_of(index: pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]) -> pa.Array:

@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from epitrace.backends.duckdb import connection_config
 from epitrace.errors import InputError, SchemaError, StoreError
 from epitrace.params import EPOCH, MICROS_PER_MINUTE, Window, check_slot_minutes
 from epitrace.sources import ParquetPings, StoreSlice, TablePings
@@ -187,13 +188,10 @@ class Store:
         raises ``SchemaError`` naming the column), then each day is reduced to its distinct
         (cell, slot, person) rows. Raises ``InputError`` for pings before 1970.
         """
-        config: dict[str, str | int | bool] = {"preserve_insertion_order": False}
-        if threads is not None:
-            config["threads"] = threads
-        if memory_limit is not None:
-            config["memory_limit"] = memory_limit
         spill = self.root / ".spill"
-        config["temp_directory"] = str(spill)
+        config = connection_config(
+            threads=threads, memory_limit=memory_limit, temp_directory=str(spill)
+        )
         con = duckdb.connect(":memory:", config=config)
         try:
             if isinstance(pings, TablePings):

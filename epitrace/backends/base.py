@@ -30,3 +30,7 @@ class Backend(Protocol):
         companion_id). Raises ``UnsupportedInputError`` for a source this engine cannot read.
         """
         ...
+
+    def close(self) -> None:
+        """Release what the backend started (a local Spark session); idempotent."""
+        ...

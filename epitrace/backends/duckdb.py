@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeAlias
 
 import duckdb
 import pyarrow as pa
@@ -35,6 +36,35 @@ def _ts_filter(window: Window) -> str:
     )
 
 
+ConfigValue: TypeAlias = str | bool | int | float | list[str]
+
+
+def connection_config(
+    *,
+    threads: int | None,
+    memory_limit: str | None,
+    temp_directory: str | None = None,
+    preserve_insertion_order: bool = False,
+) -> dict[str, ConfigValue]:
+    """DuckDB settings shared by queries, ingest and the generator (None = DuckDB's default).
+
+    Queries and ingest ORDER BY what they return, so by default scan order is not preserved,
+    which lets DuckDB stream and spill more freely.
+    """
+    config: dict[str, ConfigValue] = {
+        "preserve_insertion_order": preserve_insertion_order,
+        # Library code: no progress bar drawn on the caller's terminal.
+        "enable_progress_bar": False,
+    }
+    if threads is not None:
+        config["threads"] = threads
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
+    if temp_directory is not None:
+        config["temp_directory"] = temp_directory
+    return config
+
+
 class DuckDBBackend:
     """Runs the rule in DuckDB.
 
@@ -51,16 +81,12 @@ class DuckDBBackend:
         memory_limit: str | None = None,
         temp_directory: str | None = None,
     ) -> None:
-        self.config: dict[str, str | int | bool] = {
-            # Every answer is ORDER BY'd; not preserving scan order lets DuckDB stream more.
-            "preserve_insertion_order": False,
-        }
-        if threads is not None:
-            self.config["threads"] = threads
-        if memory_limit is not None:
-            self.config["memory_limit"] = memory_limit
-        if temp_directory is not None:
-            self.config["temp_directory"] = temp_directory
+        self.config = connection_config(
+            threads=threads, memory_limit=memory_limit, temp_directory=temp_directory
+        )
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
