@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.core.errors import NotFound
@@ -63,7 +64,7 @@ def check_grid(grid: Jurisdiction) -> None:
     """Raises EntryInvalid ("ledger_entry.invalid_grid") unless ``grid`` is a current grid."""
     if grid.level != Level.GRID or not grid.is_current:
         raise EntryInvalid(
-            "Entries belong to a grid.", code="ledger_entry.invalid_grid", field="grid"
+            _("Entries belong to a grid."), code="ledger_entry.invalid_grid", field="grid"
         )
 
 
@@ -74,13 +75,13 @@ def check_dates(
     today = today or timezone.localdate()
     if registered_on > today:
         raise EntryInvalid(
-            "The registration day is in the future.",
+            _("The registration day is in the future."),
             code="ledger_entry.invalid_date",
             field="registered_on",
         )
     if arrival_date is not None and arrival_date > today:
         raise EntryInvalid(
-            "The arrival date is in the future.",
+            _("The arrival date is in the future."),
             code="ledger_entry.invalid_date",
             field="arrival_date",
         )
@@ -109,14 +110,16 @@ def entry_register(
     """
     check_grid(grid)
     if not can_write_ledger(actor, grid.path):
-        raise ScreeningForbidden()
+        raise ScreeningForbidden(_("Your role or area does not allow this."))
     if not category.is_active:
         raise EntryInvalid(
-            "This category is not in use.", code="ledger_entry.invalid_category", field="category"
+            _("This category is not in use."),
+            code="ledger_entry.invalid_category",
+            field="category",
         )
     if source not in Source.values:
         raise EntryInvalid(
-            "Unknown source.", code="ledger_entry.invalid_source", field="source",
+            _("Unknown source."), code="ledger_entry.invalid_source", field="source",
             allowed=list(Source.values),
         )  # fmt: skip
     registered_on = registered_on or timezone.localdate()
@@ -127,7 +130,11 @@ def entry_register(
         .first()
     )
     if existing is not None:
-        raise EntryDuplicate(field="category", existing_id=existing)
+        raise EntryDuplicate(
+            _("This person is already in the ledger in this category."),
+            field="category",
+            existing_id=existing,
+        )
     entry = LedgerEntry(
         person=person,
         category=category,
@@ -144,7 +151,9 @@ def entry_register(
             entry.save()
     except IntegrityError:
         # A concurrent registration of the same person and category won the race.
-        raise EntryDuplicate(field="category") from None
+        raise EntryDuplicate(
+            _("This person is already in the ledger in this category."), field="category"
+        ) from None
     audit_record(
         actor=actor,
         action="screening.entry_registered",
@@ -184,10 +193,10 @@ def entry_register_person(
     """
     if person is None:
         if data is None:
-            raise NotFound("No person given.", code="ledger_entry.person_required")
+            raise NotFound(_("No person given."), code="ledger_entry.person_required")
         check_grid(grid)
         if not can_write_ledger(actor, grid.path):
-            raise ScreeningForbidden()
+            raise ScreeningForbidden(_("Your role or area does not allow this."))
         person, created = person_find_or_create(
             actor=actor, data=data, allow_candidates=allow_candidates
         )
@@ -205,6 +214,16 @@ def entry_register_person(
         notes=notes,
     )
     return entry, created
+
+
+def _transition_refused(current: str, target: str) -> EntryInvalidTransition:
+    labels = dict(EntryStatus.choices)
+    return EntryInvalidTransition(
+        current=current,
+        target=target,
+        message=_("An entry that is “%(current)s” cannot become “%(target)s”.")
+        % {"current": labels.get(current, current), "target": labels.get(target, target)},
+    )
 
 
 @transaction.atomic
@@ -231,17 +250,17 @@ def entry_status_set(
     """
     locked = LedgerEntry.objects.select_for_update().select_related("grid").get(pk=entry.pk)
     if enforce_scope and not can_write_ledger(actor, locked.grid.path):
-        raise ScreeningForbidden()
+        raise ScreeningForbidden(_("Your role or area does not allow this."))
     if status not in EntryStatus.values:
-        raise EntryInvalidTransition(current=locked.status, target=status)
+        raise _transition_refused(locked.status, status)
     if status == locked.status:
         return locked
     if status not in TRANSITIONS[locked.status]:
-        raise EntryInvalidTransition(current=locked.status, target=status)
+        raise _transition_refused(locked.status, status)
     day = on or timezone.localdate()
     if day < locked.registered_on or day > timezone.localdate():
         raise EntryInvalid(
-            "The day of the change must fall between registration and today.",
+            _("The day of the change must fall between registration and today."),
             code="ledger_entry.invalid_date",
             field="on",
         )
@@ -251,7 +270,7 @@ def entry_status_set(
         and day < (locked.observation_started_on)
     ):
         raise EntryInvalid(
-            "An entry cannot close before its observation started.",
+            _("An entry cannot close before its observation started."),
             code="ledger_entry.invalid_date",
             field="on",
         )
@@ -298,17 +317,20 @@ def daily_report_submit(
     the future, and ScreeningForbidden ("screening.forbidden").
     """
     if grid.level != Level.GRID:
-        raise ReportInvalid("Daily reports are made by grids.", field="grid")
+        raise ReportInvalid(_("Daily reports are made by grids."), field="grid")
     if day > timezone.localdate():
-        raise ReportInvalid("The day is in the future.", field="day")
+        raise ReportInvalid(_("The day is in the future."), field="day")
     if not can_submit_report(actor, grid.path):
-        raise ScreeningForbidden()
+        raise ScreeningForbidden(_("Your role or area does not allow this."))
     # Lock the grid row: two submissions of the same grid and day serialise here.
     Jurisdiction.objects.select_for_update().filter(pk=grid.pk).first()
     entries = LedgerEntry.objects.filter(grid=grid)
     figures = ledger_figures(entries, day)
     if zero and figures["new"] > 0:
-        raise ReportNotZero(new=figures["new"])
+        raise ReportNotZero(
+            _("There are new registrations on this day; confirm the figures instead."),
+            new=figures["new"],
+        )
     by_category = new_by_category(entries, day)
     now = timezone.now()
     report = DailyReport.objects.select_for_update().filter(grid=grid, day=day).first()
