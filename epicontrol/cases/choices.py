@@ -51,17 +51,17 @@ class Status(models.TextChoices):
 class Action(models.TextChoices):
     """What happened to a case; the actions of the state machine plus record keeping."""
 
-    CREATED = "created", _("Reported")
-    ADMIT = "admit", _("Admitted")
-    TRANSFER = "transfer", _("Transferred")
-    CONFIRM = "confirm", _("Confirmed")
-    CLINICALLY_DIAGNOSE = "clinically_diagnose", _("Clinically diagnosed")
-    CHANGE_SEVERITY = "change_severity", _("Severity changed")
-    DISCHARGE = "discharge", _("Cured and discharged")
-    RELEASE = "release", _("Released from isolation")
-    DIE = "die", _("Died")
-    EXCLUDE = "exclude", _("Excluded")
-    REVISIT = "revisit", _("Revisit")
+    CREATED = "created", _("Case reported")
+    ADMIT = "admit", _("Admit")
+    TRANSFER = "transfer", _("Transfer")
+    CONFIRM = "confirm", _("Confirm")
+    CLINICALLY_DIAGNOSE = "clinically_diagnose", _("Clinically diagnose")
+    CHANGE_SEVERITY = "change_severity", _("Change severity")
+    DISCHARGE = "discharge", _("Discharge as cured")
+    RELEASE = "release", _("Release from isolation")
+    DIE = "die", _("Record death")
+    EXCLUDE = "exclude", _("Exclude")
+    REVISIT = "revisit", _("Revisit recorded")
     CLUSTER = "cluster", _("Cluster linked")
     EDIT = "edit", _("Details edited")
 

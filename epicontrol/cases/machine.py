@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from .choices import Action, Classification, Status
 from .errors import CaseInvalidTransition
 
@@ -55,6 +57,16 @@ REVISIT_STATUSES = frozenset({Status.CURED_DISCHARGED, Status.RELEASED})
 
 TRANSITION_ACTIONS = tuple(RULES)
 
+REASON_MESSAGES = {
+    "unknown_action": _("Unknown action."),
+    "closed": _("The case is closed; its outcome is final."),
+    "classification": _("This action is not possible for the case's classification."),
+    "not_admitted": _("The case is not admitted to a facility."),
+    "already_admitted": _("The case is already admitted; transfer it instead."),
+    "unchanged": _("The severity is already this one."),
+    "not_discharged": _("Revisits are recorded after discharge or release."),
+}
+
 
 def refusal(action: str, *, status: str, classification: str, admitted: bool) -> str | None:
     """Why ``action`` is illegal in this state (a reason code), or None when it is legal."""
@@ -77,7 +89,13 @@ def check(action: str, *, status: str, classification: str, admitted: bool) -> R
     reason = refusal(action, status=status, classification=classification, admitted=admitted)
     if reason is not None:
         current = f"{status}/{classification}" + ("/admitted" if admitted else "")
-        raise CaseInvalidTransition(current=current, target=action, action=action, reason=reason)
+        raise CaseInvalidTransition(
+            current=current,
+            target=action,
+            action=action,
+            reason=reason,
+            message=str(REASON_MESSAGES.get(reason, REASON_MESSAGES["classification"])),
+        )
     return RULES[action]
 
 

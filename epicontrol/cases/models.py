@@ -195,6 +195,16 @@ class CaseEvent(models.Model):
     def jurisdiction(self) -> object:
         return self.case.jurisdiction
 
+    @property
+    def to_classification_label(self) -> str:
+        value = self.to_classification
+        return str(Classification(value).label) if value in Classification.values else value
+
+    @property
+    def to_severity_label(self) -> str:
+        value = self.to_severity
+        return str(Severity(value).label) if value in Severity.values else value
+
 
 class Revisit(TimeStampedModel):
     """A follow-up visit after discharge or release (复诊复查), with its test result."""

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.accounts.choices import Role
 from epicontrol.core.audit import audit_record
@@ -23,7 +24,9 @@ from epicontrol.core.errors import NotFound, PermissionDenied
 from epicontrol.core.policy import PolicyNotFound, ProtocolParams, protocol_on
 from epicontrol.core.scoping import scope_of
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
+from epicontrol.people.identity import parse_document, parse_phone
 from epicontrol.people.models import Person
+from epicontrol.people.services import PersonInput, clean_name, person_create, person_input
 
 from . import machine
 from .choices import (
@@ -85,10 +88,10 @@ def _check_time(at: dt.datetime | None, *, after: dt.datetime | None, field: str
         at = now
     at = _aware(at, field)
     if at > now:
-        raise InvalidTime("The time lies in the future.", field=field)
+        raise InvalidTime(_("The time lies in the future."), field=field)
     if after is not None and at < after:
         raise InvalidTime(
-            "The time is before the previous change of this case.",
+            _("The time is before the previous change of this case."),
             field=field,
             previous=after.isoformat(),
         )
@@ -139,10 +142,12 @@ def _check_severity(severity: str | None, *, classification: str) -> str | None:
     if severity in (None, ""):
         return None
     if severity not in Severity.values:
-        raise InvalidCaseField("Unknown severity.", field="severity", allowed=list(Severity.values))
+        raise InvalidCaseField(
+            _("Unknown severity."), field="severity", allowed=list(Severity.values)
+        )
     if classification not in CONFIRMED_SET:
         raise InvalidCaseField(
-            "Only confirmed cases have a clinical severity.",
+            _("Only confirmed cases have a clinical severity."),
             code="case.severity_not_applicable",
             field="severity",
         )
@@ -213,7 +218,7 @@ def _case_jurisdiction(
             jurisdiction = facility.jurisdiction
     if jurisdiction.depth < COUNTY_DEPTH:
         raise InvalidCaseField(
-            "A case is managed by a county or a unit below it.",
+            _("A case is managed by a county or a unit below it."),
             code="case.invalid_jurisdiction",
             field="jurisdiction",
         )
@@ -226,7 +231,7 @@ def _case_jurisdiction(
     ):
         return jurisdiction
     raise PermissionDenied(
-        "The jurisdiction is outside your area.",
+        _("The jurisdiction is outside your area."),
         code="case.jurisdiction_out_of_scope",
         field="jurisdiction",
     )
@@ -236,12 +241,59 @@ def _require_person(actor: Any, person: Person) -> None:
     """The actor must see the person; unit roles reach persons by their exact ID document
     (checked by the caller, see ``selectors.person_for_case``)."""
     if person.merged_into_id is not None:
-        raise InvalidCaseField("This person record was merged.", field="person")
+        raise InvalidCaseField(_("This person record was merged."), field="person")
     if Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         return
     if scope_of(actor).unit_ids:
         return
-    raise NotFound("Person not found.", field="person")
+    raise NotFound(_("Person not found."), field="person")
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_person_register(
+    *,
+    actor: Any,
+    name: str,
+    id_type: str,
+    id_number: str,
+    jurisdiction: Jurisdiction,
+    phone: str = "",
+    current_address: str = "",
+    allow_candidates: bool = False,
+) -> Person:
+    """Register the person of a new case through the people services.
+
+    Officers register persons of their own area (the rules of ``people.person_input``).
+    Hospital staff have no area: they register the patient under the address division the
+    patient declares, as the hospital's direct report does; duplicates are still refused by
+    ``people.person_create``. Raises CaseForbidden, the people validation errors
+    ("person.invalid_id_number", "person.invalid_phone", "person.duplicate",
+    "person.possible_duplicates") and PermissionDenied ("person.jurisdiction_out_of_scope").
+    """
+    _require_writer(actor)
+    scope = scope_of(actor)
+    if scope.covers_path(jurisdiction.path) or not scope.unit_ids:
+        data = person_input(
+            actor=actor,
+            name=name,
+            id_type=id_type,
+            id_number=id_number,
+            phone=phone,
+            jurisdiction=jurisdiction,
+            current_address=current_address,
+        )
+    else:
+        data = PersonInput(
+            name=clean_name(name),
+            document=parse_document(id_type, id_number),
+            phone=parse_phone(phone),
+            jurisdiction=jurisdiction,
+            current_address=current_address.strip(),
+        )
+    return person_create(actor=actor, data=data, allow_candidates=allow_candidates)
 
 
 # --- create -----------------------------------------------------------------------------------
@@ -279,7 +331,7 @@ def case_create(
     _require_person(actor, person)
     if classification not in INITIAL_CLASSIFICATIONS:
         raise InvalidCaseField(
-            "A case is reported as suspected, confirmed, asymptomatic or clinically diagnosed.",
+            _("A case is reported as suspected, confirmed, asymptomatic or clinically diagnosed."),
             field="classification",
             allowed=list(INITIAL_CLASSIFICATIONS),
         )
@@ -291,15 +343,15 @@ def case_create(
         _check_facility(actor=actor, facility=facility, jurisdiction=jurisdiction)
     reported_at = _check_time(reported_at, after=None, field="reported_at")
     if onset_date is not None and onset_date > timezone.localdate(reported_at):
-        raise InvalidCaseField("The onset date is after the report.", field="onset_date")
+        raise InvalidCaseField(_("The onset date is after the report."), field="onset_date")
     if is_imported and not import_origin.strip():
         raise InvalidCaseField(
-            "An imported case needs its origin.",
+            _("An imported case needs its origin."),
             code="case.import_origin_required",
             field="import_origin",
         )
     if cluster is not None and not Cluster.objects.visible_to(actor).filter(pk=cluster.pk).exists():
-        raise NotFound("Cluster not found.", field="cluster")
+        raise NotFound(_("Cluster not found."), field="cluster")
     # Lock the person so two reports of the same person serialise; the constraint backs it up.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     existing = Case.objects.filter(person=person, status=Status.OPEN).first()
@@ -368,7 +420,7 @@ def _check_tests(
     min_hours = float(rule.get("min_hours_between_tests") or 0)
     times = sorted(_aware(t, "negative_tests") for t in (tests or ()))
     if any(t > at for t in times):
-        raise InvalidTime("A test is after the discharge.", field="negative_tests")
+        raise InvalidTime(_("A test is after the discharge."), field="negative_tests")
     if len(times) < required:
         raise DischargeCriteriaUnmet(
             field="negative_tests",
@@ -380,7 +432,7 @@ def _check_tests(
     for a, b in itertools.pairwise(last):
         if (b - a) < dt.timedelta(hours=min_hours):
             raise DischargeCriteriaUnmet(
-                "Consecutive negative tests are too close together.",
+                _("Consecutive negative tests are too close together."),
                 field="negative_tests",
                 min_hours_between_tests=min_hours,
                 policy=policy and policy.code,
@@ -415,7 +467,7 @@ def _apply(
     if action in (Action.ADMIT, Action.TRANSFER):
         facility = _check_facility(actor=actor, facility=facility, jurisdiction=case.jurisdiction)
         if action == Action.TRANSFER and facility.pk == case.facility_id:
-            raise InvalidFacility("The case is already in this facility.", field="facility")
+            raise InvalidFacility(_("The case is already in this facility."), field="facility")
         case.facility = facility
         if action == Action.ADMIT:
             case.admitted_at = at
@@ -428,10 +480,14 @@ def _apply(
     if action == Action.CHANGE_SEVERITY:
         new = _check_severity(severity, classification=case.classification)
         if new is None:
-            raise InvalidCaseField("Choose a severity.", field="severity")
+            raise InvalidCaseField(_("Choose a severity."), field="severity")
         if new == case.severity:
             raise CaseInvalidTransition(
-                current=case.severity or "", target=new, action=action, reason="unchanged"
+                current=case.severity or "",
+                target=new,
+                action=action,
+                reason="unchanged",
+                message=str(machine.REASON_MESSAGES["unchanged"]),
             )
         case.severity = new
     if action in (Action.DISCHARGE, Action.RELEASE):
@@ -562,7 +618,7 @@ def case_update(
     before = {f: getattr(case, f) for f in fields}
     if onset_date is not None:
         if onset_date > timezone.localdate(case.reported_at):
-            raise InvalidCaseField("The onset date is after the report.", field="onset_date")
+            raise InvalidCaseField(_("The onset date is after the report."), field="onset_date")
         case.onset_date = onset_date
     if is_imported is not None:
         case.is_imported = is_imported
@@ -572,7 +628,7 @@ def case_update(
         case.notes = notes
     if case.is_imported and not case.import_origin:
         raise InvalidCaseField(
-            "An imported case needs its origin.",
+            _("An imported case needs its origin."),
             code="case.import_origin_required",
             field="import_origin",
         )
@@ -613,16 +669,20 @@ def revisit_record(
     case = _lock(case)
     if case.status not in machine.REVISIT_STATUSES:
         raise CaseInvalidTransition(
-            current=case.status, target="revisit", action="revisit", reason="not_discharged"
+            current=case.status,
+            target="revisit",
+            action="revisit",
+            reason="not_discharged",
+            message=str(machine.REASON_MESSAGES["not_discharged"]),
         )
     if result not in RevisitResult.values:
         raise InvalidCaseField(
-            "Unknown result.", field="result", allowed=list(RevisitResult.values)
+            _("Unknown result."), field="result", allowed=list(RevisitResult.values)
         )
     closed_day = timezone.localdate(case.closed_at) if case.closed_at else None
     if date > timezone.localdate() or (closed_day is not None and date < closed_day):
         raise InvalidCaseField(
-            "The revisit date must be between the discharge and today.", field="date"
+            _("The revisit date must be between the discharge and today."), field="date"
         )
     revisit = Revisit.objects.create(
         case=case,
@@ -660,18 +720,18 @@ def cluster_create(
     from .choices import ClusterSetting
 
     if not name.strip():
-        raise InvalidCaseField("A name is required.", field="name")
+        raise InvalidCaseField(_("A name is required."), field="name")
     if setting not in ClusterSetting.values:
-        raise InvalidCaseField("Unknown setting.", field="setting")
+        raise InvalidCaseField(_("Unknown setting."), field="setting")
     if jurisdiction.depth < COUNTY_DEPTH:
         raise InvalidCaseField(
-            "A cluster lies in a county or below.",
+            _("A cluster lies in a county or below."),
             code="case.invalid_jurisdiction",
             field="jurisdiction",
         )
     if not scope_of(actor).covers_path(jurisdiction.path):
         raise PermissionDenied(
-            "The jurisdiction is outside your area.",
+            _("The jurisdiction is outside your area."),
             code="case.jurisdiction_out_of_scope",
             field="jurisdiction",
         )
@@ -697,7 +757,7 @@ def case_cluster_set(*, actor: Any, case: Case, cluster: Cluster | None) -> Case
     _require_writer(actor)
     case = _lock(case)
     if cluster is not None and not Cluster.objects.visible_to(actor).filter(pk=cluster.pk).exists():
-        raise NotFound("Cluster not found.", field="cluster")
+        raise NotFound(_("Cluster not found."), field="cluster")
     old = case.cluster_id
     new = cluster.pk if cluster is not None else None
     if old == new:

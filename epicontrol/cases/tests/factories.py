@@ -29,7 +29,7 @@ def person(jurisdiction: Any, name: str = "病例甲", **kwargs: Any) -> Any:
 
 
 def case(
-    jurisdiction: Any,
+    where: Any,
     *,
     classification: str = "suspected",
     reported: dt.datetime | None = None,
@@ -41,7 +41,7 @@ def case(
 
     return case_create(
         actor=actor or admin_actor(),
-        person=person_obj or person(jurisdiction),
+        person=person_obj or person(where),
         classification=classification,
         reported_at=reported or at("2020-02-01"),
         **kwargs,
