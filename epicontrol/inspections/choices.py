@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TargetType(models.TextChoices):
@@ -35,35 +36,35 @@ class RuleKind(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
-    NOT_APPLICABLE = "na", _("Not applicable")
+    PASS = "pass", pgettext_lazy("inspection", "Pass")
+    FAIL = "fail", pgettext_lazy("inspection", "Fail")
+    NOT_APPLICABLE = "na", pgettext_lazy("inspection", "Not applicable")
 
 
 class Recurrence(models.TextChoices):
-    ONCE = "once", _("Once")
-    DAILY = "daily", _("Daily")  # 每天一督查
+    ONCE = "once", pgettext_lazy("inspection", "Once")
+    DAILY = "daily", pgettext_lazy("inspection", "Daily")  # 每天一督查
 
 
 class TaskStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    SUBMITTED = "submitted", _("Inspected")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("inspection", "Planned")
+    SUBMITTED = "submitted", pgettext_lazy("inspection", "Inspected")
+    CANCELLED = "cancelled", pgettext_lazy("inspection", "Cancelled")
 
 
 class Severity(models.TextChoices):
-    LOW = "low", _("Minor")
-    MEDIUM = "medium", _("Serious")
-    HIGH = "high", _("Severe")
+    LOW = "low", pgettext_lazy("inspection", "Minor")
+    MEDIUM = "medium", pgettext_lazy("inspection", "Serious")
+    HIGH = "high", pgettext_lazy("inspection", "Severe")
 
 
 class FindingStatus(models.TextChoices):
-    FOUND = "found", _("Found")
+    FOUND = "found", pgettext_lazy("finding", "Found")
     RECTIFIED_ON_SPOT = "rectified_on_spot", _("Rectified on the spot")  # 立行立改
     ASSIGNED = "assigned", _("Handed over")  # 交办
-    RECTIFYING = "rectifying", _("Rectifying")  # 整改中
+    RECTIFYING = "rectifying", pgettext_lazy("finding", "Rectifying")  # 整改中
     SUBMITTED = "submitted", _("Rectification submitted")
-    REOPENED = "reopened", _("Reopened")
+    REOPENED = "reopened", pgettext_lazy("finding", "Reopened")
     CLOSED = "closed", _("Verified and closed")  # 销号
     WITHDRAWN = "withdrawn", _("Withdrawn by correction")
 
@@ -91,8 +92,8 @@ class FindingAction(models.TextChoices):
 
 
 class SubjectKind(models.TextChoices):
-    PERSON = "person", _("Person")
-    UNIT = "unit", _("Unit")
+    PERSON = "person", pgettext_lazy("inspection", "Person")
+    UNIT = "unit", pgettext_lazy("inspection", "Unit")
 
 
 class Measure(models.TextChoices):
@@ -104,4 +105,4 @@ class Measure(models.TextChoices):
     CRITICISM_NOTICE = "criticism_notice", _("Circulated criticism")  # 通报批评
     ORGANISATIONAL = "organisational", _("Organisational handling")  # 组织处理
     DISCIPLINARY = "disciplinary", _("Party or administrative sanction")  # 党纪政务处分
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("inspection", "Other")

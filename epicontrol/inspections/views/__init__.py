@@ -1,0 +1,1 @@
+"""Pages of the supervision module (thin: parse → selector/service → render)."""
