@@ -1,3 +1,5 @@
+"""Refusals of the people registry, each with a stable code (see docs/glossary.md)."""
+
 from __future__ import annotations
 
 from epicontrol.core.errors import DomainError, ValidationFailed
@@ -30,9 +32,34 @@ class MergeRefused(DomainError):
     default_message = "These records cannot be merged."
 
 
+class ImportRefused(DomainError):
+    """A file that cannot be imported at all (type, size, columns); row errors are data."""
+
+    code = "import.invalid_file"
+    status = 422
+    default_message = "The file cannot be imported."
+
+
+class ImportConflict(DomainError):
+    """Another import or registration created the same document while this one ran."""
+
+    code = "import.conflict"
+    status = 409
+    default_message = "Another registration of the same person happened meanwhile; try again."
+
+
+class ExportRefused(DomainError):
+    code = "export.forbidden"
+    status = 403
+    default_message = "Your role may not export full personal data."
+
+
 __all__ = [
     "CandidatesFound",
     "DuplicatePerson",
+    "ExportRefused",
+    "ImportConflict",
+    "ImportRefused",
     "InvalidIdNumber",
     "InvalidPersonField",
     "InvalidPhone",

@@ -30,30 +30,46 @@ class Person(TimeStampedModel):
     reversed from the audit trail; every selector shows active persons only.
     """
 
-    name = models.CharField(max_length=50, db_index=True)
+    # Every index costs the 100,000-row import; each one below serves a named query (Meta).
+    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(max_length=50)
     id_type = models.CharField(max_length=24, choices=IdType.choices, default=IdType.RESIDENT_ID)
-    id_number_hash = models.CharField(max_length=64, db_index=True)
+    id_number_hash = models.CharField(max_length=64)
     id_number_enc = models.TextField()
     id_number_masked = models.CharField(max_length=32)
     id_warnings = models.JSONField(default=list, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True)
     phone_enc = models.TextField(blank=True)
     phone_masked = models.CharField(max_length=20, blank=True)
     household_address = models.CharField(max_length=300, blank=True)
     current_address = models.CharField(max_length=300, blank=True)
     jurisdiction = models.ForeignKey(
-        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="people"
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="people",
+        db_index=False,
     )
     occupation = models.CharField(max_length=100, blank=True)
     work_unit = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        db_index=False,
     )
+    # Not indexed: users are deactivated, not deleted, so "persons created by" is never a hot path.
     created_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     objects = PersonQuerySet.as_manager()
@@ -61,15 +77,34 @@ class Person(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Hash first: also serves "find by ID number" across document types (list search,
+            # import de-duplication), which always filters active persons like this index.
             models.UniqueConstraint(
-                fields=["id_type", "id_number_hash"],
+                fields=["id_number_hash", "id_type"],
                 condition=models.Q(merged_into__isnull=True),
                 name="person_unique_document",
             )
         ]
         indexes = [
-            models.Index(fields=["jurisdiction", "-created_at"], name="person_jur_created"),
-            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
+            # Newest first in one county / township (the officer's list page).
+            models.Index(fields=["jurisdiction", "-created_at", "-id"], name="person_jur_created"),
+            # Newest first province-wide; the tie-breaker matters after a bulk import.
+            models.Index(fields=["-created_at", "-id"], name="person_created"),
+            # Name prefix search (LIKE '张%' needs the pattern opclass on PostgreSQL unless the
+            # collation is C) and the name + birth date candidate check.
+            models.Index(
+                fields=["name", "birth_date"],
+                name="person_name_birth",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            # Exact phone search and the name + phone candidate check.
+            models.Index(fields=["phone_hash"], name="person_phone"),
+            # Only merged rows: the merge trail (merged_from) without indexing 5 M NULLs.
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

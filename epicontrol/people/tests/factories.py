@@ -11,7 +11,9 @@ from epicontrol.core.identity import id_check_char
 _seq = itertools.count(1)
 
 
-def resident_id(address: str = "430203", birth: dt.date = dt.date(1985, 6, 1), seq: int | None = None) -> str:
+def resident_id(
+    address: str = "430203", birth: dt.date = dt.date(1985, 6, 1), seq: int | None = None
+) -> str:
     """A valid 18-digit resident ID for the address code and birth date."""
     n = next(_seq) if seq is None else seq
     first17 = f"{address}{birth:%Y%m%d}{n % 1000:03d}"
