@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from epicontrol.core.pagination import Page, paginate
@@ -303,7 +303,7 @@ def override_list(request: HttpRequest, filters: Query[OverrideFilter]) -> dict[
 
 
 @router.post("/overrides", response={201: OverrideOut, **ERRORS})
-def override_propose(request: HttpRequest, payload: OverrideIn) -> tuple[int, OverrideOut]:
+def override_propose(request: HttpRequest, payload: OverrideIn) -> Status[OverrideOut]:
     """Propose an override. Errors: ``risk_override.forbidden`` (403),
     ``risk_override.pending_exists`` (409), ``risk_override.invalid_level`` and
     ``risk_override.invalid`` (422); ``not_found`` for a county outside your area."""
@@ -314,7 +314,7 @@ def override_propose(request: HttpRequest, payload: OverrideIn) -> tuple[int, Ov
         reason=payload.reason,
         requested_from=payload.requested_from,
     )
-    return 201, override_out(selectors.override_get(user=request.user, pk=override.pk))
+    return Status(201, override_out(selectors.override_get(user=request.user, pk=override.pk)))
 
 
 @router.get("/overrides/{pk}", response={200: OverrideOut, 404: ErrorOut})

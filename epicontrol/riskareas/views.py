@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epicontrol.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .choices import OverrideStatus
+from .choices import SEVERITY, OverrideStatus, RiskLevelCode, band_of
 from .forms import ComputeForm, DecisionForm, ListFilterForm, ProposeForm
 from .permissions import can_compute
 from .policy import load_schemes
@@ -47,11 +47,16 @@ def level_list(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     rows = [(item, reason_lines(item.reasons), rule_text(item.reasons)) for item in result.items]
+    level_counts = [
+        (lv, selectors.level_label(lv), band_of(lv), n)
+        for lv, n in sorted(result.by_level.items(), key=lambda p: -SEVERITY[RiskLevelCode(p[0])])
+    ]
     parent_code = result.parent.code if result.parent else ""
     context = {
         "form": form,
         "result": result,
         "rows": rows,
+        "level_counts": level_counts,
         "parent_code": parent_code,
         "can_compute": can_compute(request.user, result.parent),
         "compute_form": ComputeForm(initial={"date": day, "parent": parent_code}),
