@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from epicontrol.jurisdictions.choices import UnitKind
+
 
 class Category(models.TextChoices):
     """Why a person is under observation.
@@ -126,3 +128,7 @@ class Transition(models.TextChoices):
     EXTEND = "extend", _("Extend")
     TRANSFER = "transfer", _("Transfer to hospital")
     CLOSE = "close", _("Close")
+
+
+# Facilities a person under observation can be transferred to.
+TRANSFER_FACILITY_KINDS = (UnitKind.DESIGNATED_HOSPITAL, UnitKind.FEVER_CLINIC, UnitKind.HOSPITAL)

@@ -14,6 +14,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from epicontrol.core.models import TimeStampedModel
 from epicontrol.core.scoping import ScopedQuerySet, scope_of
@@ -178,6 +179,10 @@ class Observation(TimeStampedModel):
     def day_number(self, day: dt.date) -> int:
         """Day 1 is the day after the anchor."""
         return (day - self.anchor_date).days
+
+    @property
+    def day_number_today(self) -> int:
+        return self.day_number(timezone.localdate())
 
     def date_of(self, day_number: int) -> dt.date:
         return self.anchor_date + dt.timedelta(days=day_number)

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.models import PolicyVersion
 from epicontrol.core.policy import (
@@ -59,13 +60,13 @@ def rule_source(category: str, on: dt.date) -> RuleSource:
     """
     if category not in Category.values:
         raise ObservationInvalid(
-            "Unknown category.", code="observation.invalid_category", field="category"
+            _("Unknown category."), code="observation.invalid_category", field="category"
         )
     try:
         national = version_in_force(on, domain="national")
     except PolicyNotFound:
         raise NoRule(
-            "No policy edition is in force on this date.",
+            _("No policy edition is in force on this date."),
             code="observation.no_policy",
             date=on.isoformat(),
         ) from None
@@ -145,7 +146,7 @@ def _kind_for(rule: ObservationRule, kind: str | None) -> tuple[int, str, int, s
     without a centralised part has one phase of its home kind (or the chosen kind).
     """
     if kind is not None and kind not in Kind.values:
-        raise ObservationInvalid("Unknown kind.", code="observation.invalid_kind", field="kind")
+        raise ObservationInvalid(_("Unknown kind."), code="observation.invalid_kind", field="kind")
     home_kind = rule.home_kind if rule.home_kind in Kind.values else Kind.HOME_ISOLATION
     if rule.centralised_days > 0:
         second = (rule.home_days, str(home_kind)) if rule.home_days else (0, "")
@@ -180,7 +181,7 @@ def plan_for(
         basis = AnchorBasis(rule.start)
     except ValueError:
         raise NoRule(
-            "The rule names an unknown start of counting.",
+            _("The rule names an unknown start of counting."),
             code="observation.bad_rule",
             policy=source.rule_version.code,
         ) from None

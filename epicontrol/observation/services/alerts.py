@@ -39,7 +39,7 @@ def alert_transition(*, actor: Any, alert: Alert, action: str, note: str = "") -
     """
     require_roles(actor, FIELD_ROLES)
     locked = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("observation__jurisdiction")
         .get(pk=alert.pk)
     )

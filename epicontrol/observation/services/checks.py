@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.observation.choices import AlertKind, AlertStatus, CheckSource, Status, Symptom
@@ -35,7 +36,7 @@ def parse_temperature(raw: Any) -> Decimal:
         value = None
     if value is None or not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:
         raise CheckInvalid(
-            "Enter a temperature between 34.0 and 43.0 °C.",
+            _("Enter a temperature between 34.0 and 43.0 °C."),
             code="check.invalid_temperature",
             field="temperature_c",
         )
@@ -46,7 +47,9 @@ def _clean_symptoms(symptoms: Iterable[str]) -> list[str]:
     cleaned = []
     for s in symptoms or ():
         if s not in Symptom.values:
-            raise CheckInvalid("Unknown symptom.", code="check.invalid_symptom", field="symptoms")
+            raise CheckInvalid(
+                _("Unknown symptom."), code="check.invalid_symptom", field="symptoms"
+            )
         if s not in cleaned:
             cleaned.append(s)
     return cleaned
@@ -76,7 +79,7 @@ def check_record(
     ("check.duplicate").
     """
     locked = (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("jurisdiction")
         .get(pk=observation.pk)
     )
@@ -92,17 +95,17 @@ def check_record(
     day = day or today
     if day > today:
         raise CheckInvalid(
-            "A check cannot be recorded for a future day.", code="check.future", field="day"
+            _("A check cannot be recorded for a future day."), code="check.future", field="day"
         )
     if not locked.start_date <= day <= locked.end_date:
         raise CheckInvalid(
-            "This day is outside the observation period.",
+            _("This day is outside the observation period."),
             code="check.out_of_period",
             field="day",
         )
     if not 1 <= int(slot) <= locked.checks_per_day:
         raise CheckInvalid(
-            "Unknown check of the day.",
+            _("Unknown check of the day."),
             code="check.invalid_slot",
             field="slot",
             checks_per_day=locked.checks_per_day,
@@ -156,7 +159,7 @@ def check_record(
     late = Alert.objects.filter(
         observation=locked, kind=AlertKind.MISSED_CHECK, day=day, slot=int(slot)
     ).exclude(status=AlertStatus.RESOLVED)
-    for alert in late.select_for_update():
+    for alert in late.select_for_update(of=("self",)):
         alert.status = AlertStatus.RESOLVED
         alert.resolved_at = timezone.now()
         alert.resolved_by = actor if getattr(actor, "pk", None) else None

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.observation.choices import NeedKind, NeedStatus, Status
@@ -32,10 +33,12 @@ def need_create(*, actor: Any, observation: Observation, kind: str, detail: str)
     if observation.status != Status.ACTIVE:
         raise NotActive(current=observation.status)
     if kind not in NeedKind.values:
-        raise NeedInvalid("Unknown kind of need.", code="living_need.invalid_kind", field="kind")
+        raise NeedInvalid(_("Unknown kind of need."), code="living_need.invalid_kind", field="kind")
     detail = (detail or "").strip()
     if not detail:
-        raise NeedInvalid("Say what is needed.", code="living_need.detail_required", field="detail")
+        raise NeedInvalid(
+            _("Say what is needed."), code="living_need.detail_required", field="detail"
+        )
     need = LivingNeed.objects.create(
         observation=observation,
         kind=kind,
@@ -59,7 +62,7 @@ def need_handle(*, actor: Any, need: LivingNeed, note: str = "") -> LivingNeed:
     """
     require_roles(actor, FIELD_ROLES)
     locked = (
-        LivingNeed.objects.select_for_update()
+        LivingNeed.objects.select_for_update(of=("self",))
         .select_related("observation__jurisdiction")
         .get(pk=need.pk)
     )

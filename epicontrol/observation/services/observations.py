@@ -18,15 +18,21 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.accounts.models import Membership
 from epicontrol.core.audit import audit_record
 from epicontrol.core.errors import NotFound
 from epicontrol.core.scoping import scope_of
-from epicontrol.jurisdictions.choices import UnitKind
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
 from epicontrol.observation import integrations
-from epicontrol.observation.choices import AlertKind, LabResult, Status, Transition
+from epicontrol.observation.choices import (
+    TRANSFER_FACILITY_KINDS,
+    AlertKind,
+    LabResult,
+    Status,
+    Transition,
+)
 from epicontrol.observation.errors import (
     AlreadyActive,
     LabTestInvalid,
@@ -47,17 +53,10 @@ from epicontrol.observation.permissions import FIELD_ROLES, require_path, requir
 from epicontrol.observation.timers import plan_for
 from epicontrol.people.models import Person
 
-# Facilities a person under observation can be transferred to.
-TRANSFER_FACILITY_KINDS = (
-    UnitKind.DESIGNATED_HOSPITAL,
-    UnitKind.FEVER_CLINIC,
-    UnitKind.HOSPITAL,
-)
-
 
 def _lock(observation: Observation) -> Observation:
     return (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("jurisdiction", "ledger_entry", "person")
         .get(pk=observation.pk)
     )
@@ -89,13 +88,14 @@ def observation_start(
     actor: Any,
     person: Person,
     category: str,
-    anchor_date: dt.date,
+    anchor_date: dt.date | None,
     kind: str | None = None,
     jurisdiction: Jurisdiction | None = None,
     responsible: Any = None,
     self_reporter: Any = None,
     ledger_entry: Any = None,
     note: str = "",
+    registered_on: dt.date | None = None,
 ) -> Observation:
     """Put a person under medical observation, with the plan of the edition in force on day 1.
 
@@ -103,7 +103,9 @@ def observation_start(
     a ledger entry with an arrival date it defaults to that). ``jurisdiction`` (default: the
     person's) owns the observation and decides who sees it; ``responsible`` (default: the actor
     when a grid worker) receives the alerts. A linked ledger entry moves to
-    ``under_observation``.
+    ``under_observation``. Daily checks are due from day 1, or from ``registered_on`` (default
+    today) when the observation is registered later; back-entry of a paper ledger passes the day
+    it was opened on paper.
 
     Raises PermissionDenied ("observation.forbidden", "observation.out_of_scope"), NotFound
     (person outside the actor's area), ObservationInvalid ("observation.anchor_in_future",
@@ -119,7 +121,7 @@ def observation_start(
     require_path(actor, jurisdiction.path)
     if ledger_entry is not None and ledger_entry.person_id != person.pk:
         raise ObservationInvalid(
-            "The ledger entry is of another person.",
+            _("The ledger entry is of another person."),
             code="observation.ledger_entry_mismatch",
             field="ledger_entry",
         )
@@ -127,14 +129,14 @@ def observation_start(
         anchor_date = getattr(ledger_entry, "arrival_date", None)
     if anchor_date is None:
         raise ObservationInvalid(
-            "The last exposure or arrival date is required.",
+            _("The last exposure or arrival date is required."),
             code="observation.anchor_required",
             field="anchor_date",
         )
     today = timezone.localdate()
     if anchor_date > today:
         raise ObservationInvalid(
-            "The last exposure or arrival date cannot be in the future.",
+            _("The last exposure or arrival date cannot be in the future."),
             code="observation.anchor_in_future",
             field="anchor_date",
         )
@@ -143,7 +145,7 @@ def observation_start(
         responsible = _default_responsible(actor, jurisdiction)
     if responsible is not None and not scope_of(responsible).covers_path(jurisdiction.path):
         raise ObservationInvalid(
-            "The responsible worker does not cover this jurisdiction.",
+            _("The responsible worker does not cover this jurisdiction."),
             code="observation.responsible_out_of_scope",
             field="responsible",
         )
@@ -166,7 +168,7 @@ def observation_start(
                 planned_end_date=plan.end_date,
                 # Checks are due from day 1, or from the day it is registered if that is later:
                 # nobody can be alerted for a morning before the observation existed.
-                checks_from=max(plan.start_date, today),
+                checks_from=max(plan.start_date, min(registered_on or today, today)),
                 first_phase_days=plan.first_phase_days,
                 second_phase_days=plan.second_phase_days,
                 second_phase_kind=plan.second_phase_kind,
@@ -264,7 +266,7 @@ def observation_release(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ObservationInvalid(
-            "The release date cannot be in the future.",
+            _("The release date cannot be in the future."),
             code="observation.release_in_future",
             field="on",
         )
@@ -308,11 +310,11 @@ def observation_extend(
     reason = (reason or "").strip()
     if not reason:
         raise ObservationInvalid(
-            "A reason is required.", code="observation.reason_required", field="reason"
+            _("A reason is required."), code="observation.reason_required", field="reason"
         )
     if new_end_date <= locked.end_date:
         raise ObservationInvalid(
-            "The new end date must be after the current one.",
+            _("The new end date must be after the current one."),
             code="observation.extension_not_later",
             field="new_end_date",
             end_date=locked.end_date.isoformat(),
@@ -360,7 +362,7 @@ def observation_transfer(
     _require_active(locked, Status.TRANSFERRED)
     if facility.kind not in TRANSFER_FACILITY_KINDS or not facility.is_active:
         raise ObservationInvalid(
-            "Choose an active designated hospital or fever clinic.",
+            _("Choose an active designated hospital or fever clinic."),
             code="observation.invalid_facility",
             field="facility",
         )
@@ -368,7 +370,7 @@ def observation_transfer(
     at = transferred_at or now
     if at > now:
         raise ObservationInvalid(
-            "The transfer time cannot be in the future.",
+            _("The transfer time cannot be in the future."),
             code="observation.transfer_in_future",
             field="transferred_at",
         )
@@ -419,7 +421,7 @@ def observation_close(
     reason = (reason or "").strip()
     if not reason:
         raise ObservationInvalid(
-            "A reason is required.", code="observation.reason_required", field="reason"
+            _("A reason is required."), code="observation.reason_required", field="reason"
         )
     day = min(on or timezone.localdate(), timezone.localdate())
     _finish(locked, actor=actor, status=Status.CLOSED, on=day, note=reason)
@@ -457,7 +459,7 @@ def observation_transition(
     if action == Transition.EXTEND:
         if new_end_date is None:
             raise ObservationInvalid(
-                "The new end date is required.",
+                _("The new end date is required."),
                 code="observation.new_end_required",
                 field="new_end_date",
             )
@@ -467,7 +469,7 @@ def observation_transition(
     if action == Transition.TRANSFER:
         if facility is None:
             raise ObservationInvalid(
-                "Choose the hospital.", code="observation.facility_required", field="facility"
+                _("Choose the hospital."), code="observation.facility_required", field="facility"
             )
         return observation_transfer(
             actor=actor,
@@ -478,7 +480,9 @@ def observation_transition(
         )
     if action == Transition.CLOSE:
         return observation_close(actor=actor, observation=observation, reason=reason, on=on)
-    raise ObservationInvalid("Unknown action.", code="observation.invalid_action", field="action")
+    raise ObservationInvalid(
+        _("Unknown action."), code="observation.invalid_action", field="action"
+    )
 
 
 def _parse_ct(value: Any) -> Decimal | None:
@@ -488,11 +492,13 @@ def _parse_ct(value: Any) -> Decimal | None:
         ct = Decimal(str(value))
     except InvalidOperation:
         raise LabTestInvalid(
-            "The Ct value is not a number.", code="lab_test.invalid_ct", field="ct_value"
+            _("The Ct value is not a number."), code="lab_test.invalid_ct", field="ct_value"
         ) from None
     if not Decimal(0) < ct <= Decimal(50):
         raise LabTestInvalid(
-            "The Ct value must be between 0 and 50.", code="lab_test.invalid_ct", field="ct_value"
+            _("The Ct value must be between 0 and 50."),
+            code="lab_test.invalid_ct",
+            field="ct_value",
         )
     return ct
 
@@ -518,14 +524,16 @@ def lab_test_record(
     require_path(actor, locked.jurisdiction.path)
     _require_active(locked, "lab_test")
     if result not in LabResult.values:
-        raise LabTestInvalid("Unknown result.", code="lab_test.invalid_result", field="result")
+        raise LabTestInvalid(_("Unknown result."), code="lab_test.invalid_result", field="result")
     if sample_date > timezone.localdate():
         raise LabTestInvalid(
-            "The sample date cannot be in the future.", code="lab_test.future", field="sample_date"
+            _("The sample date cannot be in the future."),
+            code="lab_test.future",
+            field="sample_date",
         )
     if not locked.anchor_date <= sample_date <= locked.end_date:
         raise LabTestInvalid(
-            "The sample date is outside the observation period.",
+            _("The sample date is outside the observation period."),
             code="lab_test.out_of_period",
             field="sample_date",
         )

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_bulk
 from epicontrol.core.models import PolicyVersion
@@ -99,7 +100,7 @@ def _targets(as_of: dt.date) -> tuple[PolicyVersion, PolicyVersion | None]:
         national = version_in_force(as_of, domain="national")
     except PolicyNotFound:
         raise NoRule(
-            "No policy edition is in force on this date.",
+            _("No policy edition is in force on this date."),
             code="observation.no_policy",
             date=as_of.isoformat(),
         ) from None

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.core.policy import PolicyNotFound, protocol_on
@@ -27,7 +28,7 @@ from epicontrol.observation.permissions import FIELD_ROLES, SITE_ROLES, require_
 def _require_site(site: Unit) -> None:
     if site.kind != UnitKind.ISOLATION_SITE:
         raise SiteInvalid(
-            "This unit is not a centralised isolation site.",
+            _("This unit is not a centralised isolation site."),
             code="isolation_site.not_a_site",
             field="site",
         )
@@ -71,7 +72,7 @@ def site_designate(*, actor: Any, site: Unit, category: str | None) -> SiteDesig
     require_roles(actor, SITE_ROLES)
     _require_site(site)
     require_path(actor, site.jurisdiction.path)
-    Unit.objects.select_for_update().filter(pk=site.pk).first()
+    Unit.objects.select_for_update(of=("self",)).filter(pk=site.pk).first()
     current = SiteDesignation.objects.filter(site=site).first()
     if not category:
         if current is not None:
@@ -85,7 +86,7 @@ def site_designate(*, actor: Any, site: Unit, category: str | None) -> SiteDesig
         return None
     if category not in SiteCategory.values:
         raise SiteInvalid(
-            "Unknown category.", code="isolation_site.invalid_category", field="category"
+            _("Unknown category."), code="isolation_site.invalid_category", field="category"
         )
     occupant_categories = {
         SITE_CATEGORY_OF.get(c, SiteCategory.OTHER)
@@ -95,7 +96,7 @@ def site_designate(*, actor: Any, site: Unit, category: str | None) -> SiteDesig
     }
     if occupant_categories - {category}:
         raise SiteRefused(
-            "People of another category are in this site.",
+            _("People of another category are in this site."),
             code="isolation_site.occupants_mismatch",
             occupants=sorted(occupant_categories),
         )
@@ -126,15 +127,15 @@ def room_create(*, actor: Any, site: Unit, number: str, beds: int) -> Room:
     require_path(actor, site.jurisdiction.path)
     number = (number or "").strip()
     if not number or len(number) > 20:
-        raise SiteInvalid("Enter a room number.", code="room.invalid_number", field="number")
+        raise SiteInvalid(_("Enter a room number."), code="room.invalid_number", field="number")
     if not isinstance(beds, int) or not 1 <= beds <= 50:
-        raise SiteInvalid("A room has 1 to 50 beds.", code="room.invalid_beds", field="beds")
+        raise SiteInvalid(_("A room has 1 to 50 beds."), code="room.invalid_beds", field="beds")
     try:
         with transaction.atomic():
             room = Room.objects.create(site=site, number=number, beds=beds)
     except IntegrityError:
         raise SiteRefused(
-            "This room number exists already.", code="room.duplicate", field="number"
+            _("This room number exists already."), code="room.duplicate", field="number"
         ) from None
     audit_record(
         actor=actor,
@@ -164,7 +165,7 @@ def room_assign(*, actor: Any, observation: Observation, room: Room) -> RoomAssi
     """
     require_roles(actor, FIELD_ROLES)
     locked = (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("jurisdiction")
         .get(pk=observation.pk)
     )
@@ -174,26 +175,32 @@ def room_assign(*, actor: Any, observation: Observation, room: Room) -> RoomAssi
     today = timezone.localdate()
     if locked.kind_on(max(today, locked.start_date)) != Kind.CENTRALISED_ISOLATION:
         raise SiteRefused(
-            "Only people in centralised isolation are placed in a site.",
+            _("Only people in centralised isolation are placed in a site."),
             code="isolation_site.not_centralised",
         )
     # The room row is the lock that serialises assignments to it (capacity check below).
-    room = Room.objects.select_for_update().select_related("site__jurisdiction").get(pk=room.pk)
+    room = (
+        Room.objects.select_for_update(of=("self",))
+        .select_related("site__jurisdiction")
+        .get(pk=room.pk)
+    )
     if not room.is_active or not room.site.is_active:
-        raise SiteRefused("This room is not in use.", code="isolation_site.room_inactive")
+        raise SiteRefused(_("This room is not in use."), code="isolation_site.room_inactive")
     current = RoomAssignment.objects.filter(observation=locked, ended_at__isnull=True).first()
     if current is not None and current.room_id == room.pk:
         return current
     occupied = RoomAssignment.objects.filter(room=room, ended_at__isnull=True).count()
     if occupied >= room.beds:
-        raise SiteRefused("This room is full.", code="isolation_site.room_full", beds=room.beds)
+        raise SiteRefused(_("This room is full."), code="isolation_site.room_full", beds=room.beds)
     category = locked.site_category
     if separation_required(today):
         designation = SiteDesignation.objects.filter(site=room.site).first()
         if designation is not None and designation.category != category:
             raise SiteRefused(
-                "The policy in force keeps this category in separate sites; this site is for "
-                "another category.",
+                _(
+                    "The policy in force keeps this category in separate sites; this site is for "
+                    "another category."
+                ),
                 code="isolation_site.category_mismatch",
                 site_category=designation.category,
                 person_category=category,
@@ -207,8 +214,10 @@ def room_assign(*, actor: Any, observation: Observation, room: Room) -> RoomAssi
             }
             if others - {category}:
                 raise SiteRefused(
-                    "The policy in force keeps this category in separate sites; people of "
-                    "another category are in this site.",
+                    _(
+                        "The policy in force keeps this category in separate sites; people of "
+                        "another category are in this site."
+                    ),
                     code="isolation_site.category_mismatch",
                     site_category=sorted(others),
                     person_category=category,
@@ -240,7 +249,7 @@ def room_vacate(*, actor: Any, observation: Observation) -> RoomAssignment | Non
     require_roles(actor, FIELD_ROLES)
     require_path(actor, observation.jurisdiction.path)
     current = (
-        RoomAssignment.objects.select_for_update()
+        RoomAssignment.objects.select_for_update(of=("self",))
         .filter(observation=observation, ended_at__isnull=True)
         .first()
     )
