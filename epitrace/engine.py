@@ -29,8 +29,9 @@ class SecondHopPlan:
     """What the second hop is about to do, announced before it runs.
 
     ``sources`` first-hop companions who are not index persons become the index of hop 2.
-    ``estimated_rows`` extrapolates hop 1's mean companions per index person to them; it is an
-    estimate of the output size, not a bound.
+    ``estimated_rows`` extrapolates hop 1's mean companions per index person to them: an
+    estimate of the pairs hop 2 will compute (before already-known persons are dropped), not a
+    bound.
     """
 
     sources: int

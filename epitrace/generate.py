@@ -15,8 +15,9 @@ With 100 pings per person a day, a person occupies about 72 of the 144 ten-minut
 index person has about 90 companions (≥ 2 shared slots) on a weekday.
 
 Randomness is a counter-based hash of (seed, stream, person, day, ping) computed in DuckDB SQL, so
-a given seed yields the same pings regardless of thread count or chunking (for a given DuckDB
-version, whose ``hash`` function it uses). Pings
+a given seed yields the same pings whatever the thread count or chunk size (chunking changes
+only the row order; the same configuration writes the same files), for a given DuckDB version,
+whose ``hash`` function it uses. Pings
 are generated ``chunk_persons`` persons at a time and streamed into one Parquet file per day,
 ``<out>/day=YYYY-MM-DD/pings.parquet``, so memory stays bounded from 10^5 to 10^8 pings a day.
 """
@@ -35,7 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from epitrace.backends.duckdb import connection_config
+from epitrace.backends.duckdb import connection_config, open_connection
 from epitrace.errors import ParamsError
 from epitrace.params import EPOCH, MICROS_PER_DAY
 from epitrace.schemas import PINGS_SCHEMA
@@ -196,7 +197,7 @@ def generate_city(
     sql = day_sql(config)
     # Insertion order preserved: the same seed writes the same rows in the same order.
     config_db = connection_config(threads=threads, memory_limit=None, preserve_insertion_order=True)
-    con = duckdb.connect(":memory:", config=config_db)
+    con = open_connection(config_db)
     written = []
     try:
         for d in range(config.days):

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from epitrace.backends.duckdb import connection_config
+from epitrace.backends.duckdb import connection_config, open_connection
 from epitrace.errors import InputError, SchemaError, StoreError
 from epitrace.params import EPOCH, MICROS_PER_MINUTE, Window, check_slot_minutes
 from epitrace.sources import ParquetPings, StoreSlice, TablePings
@@ -192,7 +192,7 @@ class Store:
         config = connection_config(
             threads=threads, memory_limit=memory_limit, temp_directory=str(spill)
         )
-        con = duckdb.connect(":memory:", config=config)
+        con = open_connection(config)
         try:
             if isinstance(pings, TablePings):
                 con.register("pings_in", pings.table)

@@ -51,11 +51,7 @@ def connection_config(
     Queries and ingest ORDER BY what they return, so by default scan order is not preserved,
     which lets DuckDB stream and spill more freely.
     """
-    config: dict[str, ConfigValue] = {
-        "preserve_insertion_order": preserve_insertion_order,
-        # Library code: no progress bar drawn on the caller's terminal.
-        "enable_progress_bar": False,
-    }
+    config: dict[str, ConfigValue] = {"preserve_insertion_order": preserve_insertion_order}
     if threads is not None:
         config["threads"] = threads
     if memory_limit is not None:
@@ -63,6 +59,14 @@ def connection_config(
     if temp_directory is not None:
         config["temp_directory"] = temp_directory
     return config
+
+
+def open_connection(config: dict[str, ConfigValue]) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with ``config`` (see ``connection_config``)."""
+    con = duckdb.connect(":memory:", config=config)
+    # Library code draws no progress bar on the caller's terminal (a per-connection setting).
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 class DuckDBBackend:
@@ -91,7 +95,7 @@ class DuckDBBackend:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A fresh in-memory connection with this backend's limits, closed on exit."""
-        con = duckdb.connect(":memory:", config=dict(self.config))
+        con = open_connection(self.config)
         try:
             yield con
         finally:
