@@ -133,7 +133,7 @@ def finding_transition(
         locked.assigned_at = now
         locked.assigned_by = actor
     elif action == FindingAction.SUBMIT:
-        if not note and not photos:
+        if not note and not photos and not locked.photos.exists():
             raise InvalidInput(
                 "Describe the rectification or add photos.",
                 code="finding.note_required",
