@@ -27,6 +27,12 @@ def need_create(*, actor: Any, observation: Observation, kind: str, detail: str)
     The person's own resident account may ask too. Raises NotActive ("observation.not_active"),
     NeedInvalid ("living_need.invalid_kind", "living_need.detail_required"), PermissionDenied.
     """
+    # Read the row again: the caller's instance may predate a release or transfer.
+    observation = (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .get(pk=observation.pk)
+    )
     if not is_self_reporter(actor, observation):
         require_roles(actor, FIELD_ROLES)
         require_path(actor, observation.jurisdiction.path)
