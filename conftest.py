@@ -24,6 +24,51 @@ import pytest
 PASSWORD = "Epi-control-2020!"
 
 
+# Rows present after set-up other than the division tree: what the migrations seeded (policy
+# versions, categories, checklist templates, content types ...), serialized once.
+_SEED_SNAPSHOT: list[tuple[str, str]] = []
+
+
+def _snapshot_seed_rows() -> list[tuple[str, str]]:
+    from django.apps import apps
+    from django.core import serializers
+
+    snapshot = []
+    for model in apps.get_models():
+        if model._meta.label == "jurisdictions.Jurisdiction" or model._meta.proxy:
+            continue
+        if not model._meta.managed or not model._default_manager.exists():
+            continue
+        rows = model._default_manager.order_by("pk")
+        snapshot.append((model._meta.label, serializers.serialize("json", rows)))
+    return snapshot
+
+
+def _restore_after_flush() -> None:
+    """A transactional test (live server, browser) ends with a flush of every table; put the
+    session's data back so the tests after it on this worker see the same database."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.db import transaction
+
+    from epicontrol.jurisdictions.divisions import load_divisions
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    if Jurisdiction.objects.filter(level="province").exists():
+        return
+    # The flush's post_migrate handler re-created content types and permissions with new ids;
+    # put back the originals, which the cached ContentType ids and the seeds refer to.
+    # One transaction: foreign keys are deferred to commit (SQLite and PostgreSQL alike), so
+    # the order of the snapshot does not matter.
+    with transaction.atomic():
+        ContentType.objects.all().delete()
+        for _label, data in _SEED_SNAPSHOT:
+            for obj in serializers.deserialize("json", data):
+                obj.save()
+    ContentType.objects.clear_cache()
+    load_divisions()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the real division tree once per test database (about 5 s)."""
@@ -31,6 +76,27 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         load_divisions()
+        _SEED_SNAPSHOT[:] = _snapshot_seed_rows()
+
+
+def _is_transactional(item: Any) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    yield
+    # nextitem None: the session's fixtures (the test database itself) were just torn down.
+    if _SEED_SNAPSHOT and nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_after_flush()
 
 
 @pytest.fixture(autouse=True)
