@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -227,7 +227,9 @@ def _category(code: str) -> PersonCategory:
     category = PersonCategory.objects.filter(code=code).first()
     if category is None:
         raise EntryInvalid(
-            _("Unknown category."), code="ledger_entry.invalid_category", field="category"
+            _("Unknown key-person category."),
+            code="ledger_entry.invalid_category",
+            field="category",
         )
     return category
 
@@ -236,7 +238,7 @@ def _category(code: str) -> PersonCategory:
     "/entries",
     response={201: EntryCreatedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
-def entry_create(request: HttpRequest, payload: EntryIn) -> tuple[int, EntryCreatedOut]:
+def entry_create(request: HttpRequest, payload: EntryIn) -> Status[EntryCreatedOut]:
     """Register a key person. The person is found by document and reused, or created.
 
     Errors: ``ledger_entry.duplicate`` (409, an open entry in the category exists),
@@ -282,7 +284,7 @@ def entry_create(request: HttpRequest, payload: EntryIn) -> tuple[int, EntryCrea
         allow_candidates=payload.confirm_new,
     )
     entry = selectors.entry_get(user=request.user, pk=entry.pk)
-    return 201, EntryCreatedOut(**_entry_fields(entry), person_created=created)
+    return Status(201, EntryCreatedOut(**_entry_fields(entry), person_created=created))
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, 404: ErrorOut})
@@ -369,12 +371,15 @@ def import_file(
         "persons_created": result.persons_created,
     }
     if not result.applied:
-        return 422, {
-            **body,
-            "code": "import.rows_invalid",
-            "message": _("Some rows have errors; nothing was imported."),
-        }
-    return 200, body
+        return Status(
+            422,
+            {
+                **body,
+                "code": "import.rows_invalid",
+                "message": _("Some rows have errors; nothing was imported."),
+            },
+        )
+    return Status(200, body)
 
 
 class ExportFilter(EntryFilter):
@@ -473,7 +478,7 @@ class ReportIn(Schema):
 @router.post(
     "/daily-reports", response={201: ReportOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 )
-def report_submit(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportOut]:
+def report_submit(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     """Confirm a grid's figures for a day; they are computed from the ledger, not sent.
 
     Errors: ``daily_report.not_zero`` (409), ``daily_report.invalid`` (422: a future day or not
@@ -488,7 +493,7 @@ def report_submit(request: HttpRequest, payload: ReportIn) -> tuple[int, ReportO
         note=payload.note,
     )
     report = DailyReport.objects.select_related("grid", "confirmed_by").get(pk=report.pk)
-    return 201, report_out(report)
+    return Status(201, report_out(report))
 
 
 # Roll-up and completeness ------------------------------------------------------------------------

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EntryStatus(models.TextChoices):
     """Life of an entry: registered → under observation → cleared / transferred / moved away."""
 
-    REGISTERED = "registered", _("Registered")
-    UNDER_OBSERVATION = "under_observation", _("Under observation")
-    CLEARED = "cleared", _("Cleared")
-    TRANSFERRED = "transferred", _("Transferred")
-    MOVED_AWAY = "moved_away", _("Moved away")
+    REGISTERED = "registered", pgettext_lazy("entry status", "Registered")
+    UNDER_OBSERVATION = "under_observation", pgettext_lazy("entry status", "Under observation")
+    CLEARED = "cleared", pgettext_lazy("entry status", "Cleared")
+    TRANSFERRED = "transferred", pgettext_lazy("entry status", "Transferred")
+    MOVED_AWAY = "moved_away", pgettext_lazy("entry status", "Moved away")
 
 
 # An entry is "open" (under management) until it is cleared, transferred or moved away. Only
@@ -41,8 +41,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 class Source(models.TextChoices):
     """How the key person came to the grid's attention (domain-rules §6.2, §7.2)."""
 
-    DOOR_TO_DOOR = "door_to_door", _("Door-to-door screening")
-    STATION = "station", _("Station or checkpoint")
-    BIG_DATA = "big_data", _("Big-data push")
-    SELF_REPORT = "self_report", _("Self-report")
-    ASSISTANCE_REQUEST = "assistance_request", _("Assistance request")
+    DOOR_TO_DOOR = "door_to_door", pgettext_lazy("key person source", "Door-to-door screening")
+    STATION = "station", pgettext_lazy("key person source", "Station or checkpoint")
+    BIG_DATA = "big_data", pgettext_lazy("key person source", "Big-data push")
+    SELF_REPORT = "self_report", pgettext_lazy("key person source", "Self-report")
+    ASSISTANCE_REQUEST = (
+        "assistance_request",
+        pgettext_lazy("key person source", "Assistance request"),
+    )

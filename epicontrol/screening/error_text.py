@@ -7,6 +7,7 @@ stable code (and ``reason`` where the code has several causes).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.errors import DomainError
 
@@ -29,7 +30,7 @@ def describe(exc: DomainError) -> str:
     messages = {
         "person.invalid_id_type": _("Unknown document type."),
         "person.invalid_phone": _("A mainland mobile number has 11 digits and starts with 13–19."),
-        "person.name_required": _("A name is required."),
+        "person.name_required": pgettext("person", "A name is required."),
         "person.invalid_field": _("The name is too long."),
         "person.duplicate": _("A person with this document is already registered."),
         "person.possible_duplicates": _(

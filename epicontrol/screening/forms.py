@@ -32,8 +32,8 @@ class EntryFilterForm(forms.Form):
     """Filters of the ledger list, the export and the API (all optional)."""
 
     q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=50)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    group = forms.ChoiceField(label=_("Group"), required=False)
+    category = forms.ChoiceField(label=pgettext_lazy("key person", "Category"), required=False)
+    group = forms.ChoiceField(label=pgettext_lazy("key person", "Group"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *EntryStatus.choices]
     )
@@ -84,9 +84,11 @@ class RegisterForm(forms.Form):
     )
     id_number = forms.CharField(label=_("Document number"), max_length=40)
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
-    category = forms.ChoiceField(label=_("Category"))
+    category = forms.ChoiceField(label=pgettext_lazy("key person", "Category"))
     source = forms.ChoiceField(
-        label=_("Source"), choices=Source.choices, initial=Source.DOOR_TO_DOOR
+        label=pgettext_lazy("key person", "Source"),
+        choices=Source.choices,
+        initial=Source.DOOR_TO_DOOR,
     )
     origin = forms.CharField(label=_("Origin"), max_length=100, required=False)
     arrival_date = forms.DateField(label=_("Arrival date"), required=False, widget=DateInput())
@@ -122,7 +124,9 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("New status"))
     on = forms.DateField(label=_("Effective on"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=pgettext_lazy("status change", "Reason"), max_length=300, required=False
+    )
 
     def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,7 +162,9 @@ class ReportForm(forms.Form):
     """Which grid and day the daily report page shows."""
 
     grid = GridChoiceField(label=_("Grid"), queryset=Jurisdiction.objects.none())
-    date = forms.DateField(label=_("Day"), required=False, widget=DateInput())
+    date = forms.DateField(
+        label=pgettext_lazy("report day", "Day"), required=False, widget=DateInput()
+    )
 
     def __init__(self, *args: Any, grids: list[Jurisdiction], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

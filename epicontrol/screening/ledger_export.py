@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.audit import audit_record
 from epicontrol.core.pii import pii_decrypt
@@ -212,7 +213,14 @@ def template_file(*, grids: Sequence[Jurisdiction]) -> bytes:
     lists.write_row(
         0,
         0,
-        [_("Category"), _("Code"), _("Source"), _("Document type"), _("Grid code"), _("Grid")],
+        [
+            pgettext("key person", "Category"),
+            _("Code"),
+            pgettext("key person", "Source"),
+            _("Document type"),
+            _("Grid code"),
+            _("Grid"),
+        ],
         bold,
     )
     for i, c in enumerate(categories, start=1):

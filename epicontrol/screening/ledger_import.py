@@ -232,7 +232,7 @@ def _validate(
     if category_text:
         category = lookups.categories.get(normalise_header(category_text))
         if category is None:
-            fail("category", "import.unknown_category", _("Unknown category."))
+            fail("category", "import.unknown_category", _("Unknown key-person category."))
         elif not category.is_active:
             fail("category", "ledger_entry.invalid_category", _("This category is not in use."))
     source_text = cell_text(cells.get("source"))

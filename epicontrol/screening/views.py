@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from epicontrol.core.errors import DomainError, NotFound
@@ -226,7 +227,7 @@ def register_check(request: HttpRequest) -> HttpResponse:
 def _history(entry: LedgerEntry) -> list[dict[str, Any]]:
     """The entry's audit trail as readable lines (newest first)."""
     actions = {
-        "screening.entry_registered": _("Registered"),
+        "screening.entry_registered": pgettext("entry status", "Registered"),
         "screening.entry_status_changed": _("Status changed"),
     }
     statuses = dict(EntryStatus.choices)
