@@ -9,7 +9,7 @@ sibling jurisdiction sees nothing.
 - ``sibling_officer``    command_officer of 株洲市 荷塘区 430202 (sibling county, same city)
 - ``other_city_officer`` command_officer of 长沙市 芙蓉区 430102 (a county in another city)
 - ``supervisor``         supervisor of 湖南省 430000
-- ``grid_worker``        grid_worker of a grid in a community of 建设街道 430203001
+- ``grid_worker``        grid_worker of a grid in a community of 贺家土街道 430203001
 - ``cdc_investigator``   cdc_investigator of 430203
 - ``hospital_staff``     hospital_staff of a designated hospital in 430203
 """

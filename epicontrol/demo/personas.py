@@ -37,7 +37,7 @@ PERSONAS = [
         "jianshe",
         "建设街道防控办 钱主任",
         "command_officer",
-        "430203001",
+        "430203002",
         "芦淞区 建设街道 township",
     ),
     Persona(
@@ -82,7 +82,7 @@ def seed_personas() -> dict[str, Any]:
     Idempotent: existing rows are reused. Returns the places for the module seeders.
     """
     admin = User(username="demo-seed", is_superuser=True)
-    township = Jurisdiction.objects.get(code="430203001")
+    township = Jurisdiction.objects.get(code="430203002")  # 建设街道
     community = Jurisdiction.objects.filter(
         parent=township, name="新华社区"
     ).first() or subdivision_create(actor=admin, parent=township, name="新华社区")

@@ -1,0 +1,70 @@
+"""Issue 3's browser test: log in, register a person, find them in the list, see them masked.
+
+Drives Debian's Chromium through Playwright against the live server.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Browser-test-2020!"
+ID_NUMBER = "11010519491231002X"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_officer_registers_finds_and_sees_a_masked_person(live_server: Any) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from epicontrol.accounts.models import Membership, User
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    officer = User.objects.create_user(username="lusong_officer", password=PASSWORD)
+    Membership.objects.create(user=officer, role="command_officer", jurisdiction=Jurisdiction.objects.get(code="430203"))
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+        page.goto(f"{live_server.url}/accounts/login/")
+        expect(page.locator("h1")).to_have_text("登录")
+        page.fill("#id_username", "lusong_officer")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/jurisdictions/430203/")
+
+        page.goto(f"{live_server.url}/people/new/")
+        page.fill("#id_name", "张三")
+        page.fill("#id_id_number", ID_NUMBER)
+        page.fill("#id_phone", "138 1234 5678")
+        page.fill("#id_jurisdiction", "430203001")
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/people/*/")
+        detail = page.content()
+        assert "110***********002X" in detail
+        assert ID_NUMBER not in detail and "13812345678" not in detail
+
+        page.goto(f"{live_server.url}/people/?q=张")
+        row = page.locator("#results tbody tr", has_text="张三")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text("110***********002X")
+        expect(row).to_contain_text("138****5678")
+        assert ID_NUMBER not in page.content()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "people_list_phone.png"), full_page=True)
+        browser.close()
