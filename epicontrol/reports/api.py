@@ -18,7 +18,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -227,7 +227,7 @@ def _report_out(r: DailyReport) -> ReportOut:
 @router.post("/daily/import", response={200: ImportOut, 403: ErrorOut, 422: dict[str, Any]})
 def daily_import(
     request: HttpRequest, file: File[UploadedFile], partial: Form[bool] = False
-) -> Any:
+) -> Status[dict[str, Any]]:
     """Import a daily series (Hunan series format). All-or-nothing unless ``partial``."""
     try:
         result = services.daily_report_import(
@@ -245,8 +245,8 @@ def daily_import(
             "errors": exc.errors,
             "rows": exc.rows,
         }
-        return 422, body
-    return 200, result.as_dict()
+        return Status(422, body)
+    return Status(200, result.as_dict())
 
 
 @router.get("/daily", response={200: DailyOut, 404: ErrorOut})
@@ -264,7 +264,7 @@ def daily_get(request: HttpRequest, query: Query[DailyQuery]) -> DailyOut:
 
 
 @router.post("/daily", response={201: ReportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def daily_submit(request: HttpRequest, payload: DailyIn) -> tuple[int, ReportOut]:
+def daily_submit(request: HttpRequest, payload: DailyIn) -> Status[ReportOut]:
     """File a jurisdiction's (or one of its non-geographic units') totals for a date.
     Errors: ``daily_report.forbidden``, ``daily_report.out_of_scope`` (403),
     ``daily_report.invalid_date``, ``daily_report.invalid_value`` (422), ``not_found``."""
@@ -282,7 +282,7 @@ def daily_submit(request: HttpRequest, payload: DailyIn) -> tuple[int, ReportOut
         values={name: data.get(name) for name in FiguresOut.model_fields if name in data},
         note=payload.note,
     )
-    return 201, _report_out(report)
+    return Status(201, _report_out(report))
 
 
 @router.get("/daily/rows", response={200: Page[ReportOut], 404: ErrorOut})

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportSource(models.TextChoices):
     """Where a stored daily report's figures come from."""
 
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", pgettext_lazy("reports", "Imported")
     SUBMITTED = "submitted", _("Submitted")
     COMPUTED = "computed", _("Computed from the line list")
 
@@ -15,7 +16,7 @@ class ReportSource(models.TextChoices):
 class FigureSource(models.TextChoices):
     """Where a figure shown for a jurisdiction and date comes from (see ``rollup``)."""
 
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", pgettext_lazy("reports", "Imported")
     SUBMITTED = "submitted", _("Submitted")
     COMPUTED = "computed", _("Computed from the line list")
     ROLLED_UP = "rolled_up", _("Sum of the reports below")

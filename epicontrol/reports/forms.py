@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DiscrepancyKind
 from .indicators import STORED
@@ -38,7 +39,7 @@ class SubmitForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
     unit = forms.ChoiceField(label=_("Reporting unit"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    note = forms.CharField(label=pgettext_lazy("reports", "Note"), required=False, max_length=500)
 
     def __init__(
         self, *args: Any, unit_choices: list[tuple[str, str]] | None = None, **kwargs: Any
@@ -61,11 +62,19 @@ class SubmitForm(forms.Form):
 
 class ReconciliationForm(forms.Form):
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+        label=pgettext_lazy("reports", "From"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("reports", "To"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+    )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All")), *DiscrepancyKind.choices]
+        label=pgettext_lazy("reports", "Kind"),
+        required=False,
+        choices=[("", _("All")), *DiscrepancyKind.choices],
     )
     indicator = forms.ChoiceField(
         label=_("Indicator"),

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from epicontrol.core.errors import DomainError
 from epicontrol.core.figures import Figure
 from epicontrol.jurisdictions.models import Jurisdiction
 
@@ -126,6 +127,7 @@ RISK_LABELS: dict[str, Any] = {
     "low": _("Low risk"),
     "medium": _("Medium risk"),
     "high": _("High risk"),
+    "": _("Not assessed"),
 }
 
 
@@ -133,12 +135,9 @@ RISK_LABELS: dict[str, Any] = {
 class RiskLevel:
     code: str
     name: str
-    level: str
+    level: str  # the band (low / medium / high), "" when not assessed; also the badge class
+    label: str
     url: str | None
-
-    @property
-    def label(self) -> str:
-        return str(RISK_LABELS.get(self.level, self.level))
 
 
 def _field(item: Any, *names: str) -> Any:
@@ -155,15 +154,22 @@ def risk_levels(*, user: Any, parent_code: str, day: dt.date) -> list[RiskLevel]
     fn = _selector(RISKAREAS_APP, "current_levels")
     if fn is None:
         return None
+    try:
+        items = list(fn(user=user, parent_code=parent_code, day=day))
+    except DomainError:  # e.g. a parent the provider does not list (a county)
+        return []
     out = []
-    for item in fn(user=user, parent_code=parent_code, day=day):
+    for item in items:
         code = _field(item, "code", "county_code", "jurisdiction_code")
-        level = _field(item, "level", "risk_level")
+        band = _field(item, "band", "level", "risk_level")
+        band = str(getattr(band, "value", band) or "")
+        label = _field(item, "level_label") or RISK_LABELS.get(band, band)
         out.append(
             RiskLevel(
                 code=str(code or ""),
                 name=str(_field(item, "name", "county_name", "jurisdiction_name") or code or ""),
-                level=str(getattr(level, "value", level) or ""),
+                level=band,
+                label=str(label),
                 url=_field(item, "url", "page_url"),
             )
         )
@@ -179,7 +185,7 @@ class ProviderFigures:
 
 
 def dashboard_figures(
-    *, user: Any, jurisdiction: Jurisdiction, day: dt.date
+    *, user: Any, jurisdiction: Jurisdiction, day: dt.date, exclude: tuple[str, ...] = ()
 ) -> list[ProviderFigures]:
     """Figures of every installed app that provides ``selectors.dashboard_figures``.
 
@@ -189,6 +195,8 @@ def dashboard_figures(
     out = []
     for config in apps.get_app_configs():
         if not config.name.startswith("epicontrol.") or config.label == "reports":
+            continue
+        if config.name in exclude:
             continue
         fn = _selector(config.name, "dashboard_figures")
         if fn is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
 
 from epicontrol.core.errors import NotFound
 from epicontrol.core.scoping import scope_of
@@ -101,9 +102,13 @@ def home_node(*, user: Any) -> Node | None:
 def check_range(start: dt.date, end: dt.date) -> None:
     """Raises InvalidRange ("reconciliation.invalid_range") for reversed or too long ranges."""
     if end < start:
-        raise InvalidRange("The end date is before the start date.", field="end")
+        raise InvalidRange(_("The end date is before the start date."), field="end")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise InvalidRange("The range is too long.", field="end", max_days=MAX_RANGE_DAYS)
+        raise InvalidRange(
+            _("The range is longer than %(days)s days.") % {"days": MAX_RANGE_DAYS},
+            field="end",
+            max_days=MAX_RANGE_DAYS,
+        )
 
 
 @dataclass(frozen=True)
@@ -284,6 +289,9 @@ def dashboard(*, user: Any, node: Node, day: dt.date, days: int) -> Dashboard:
     start = day - dt.timedelta(days=max(days, 1) - 1)
     context = FigureContext(node, start, day, subtree_dates={day, day - dt.timedelta(days=1)})
     curve = [context.figures(node.key, d, population=node.population) for d in _dates(start, day)]
+    # The curve starts at the first day with data (an outbreak's first weeks, not empty ones).
+    while len(curve) > 1 and not curve[0].has_data:
+        curve.pop(0)
     today = context.figures(node.key, day, population=node.population, with_line_list=True)
     children = [
         (child, context.figures(child.key, day, population=child.population))

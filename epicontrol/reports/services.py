@@ -30,6 +30,7 @@ from .errors import (
     InvalidDate,
     InvalidFigure,
     InvalidPopulation,
+    NoLineList,
     ReportForbidden,
     ReportOutOfScope,
 )
@@ -399,7 +400,7 @@ def daily_report_submit(
     if unit is not None and unit.parent_id != jurisdiction.pk:
         raise NotFound()
     if day > timezone.localdate():
-        raise InvalidDate("The date is in the future.", field="date")
+        raise InvalidDate(field="date")
     clean = _clean_values(values)
     report = (
         DailyReport.objects.select_for_update()
@@ -451,9 +452,7 @@ def daily_report_compute(*, actor: Any, jurisdiction: Jurisdiction, day: dt.date
     listed = providers.line_list(root_path=jurisdiction.path, start=day, end=day)
     rows = [by_day[day] for by_day in listed.values() if day in by_day]
     if not rows:
-        raise NotFound(
-            "There is no line list for this area and date.", code="daily_report.no_line_list"
-        )
+        raise NoLineList()
     totals: dict[str, int | None] = {}
     for name in STORED_NAMES:
         parts = [r[name] for r in rows if r.get(name) is not None]

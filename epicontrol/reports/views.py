@@ -27,6 +27,7 @@ from .selectors import Node
 
 DEFAULT_CURVE_DAYS = 60
 DEFAULT_RECONCILIATION_DAYS = 30
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2, "": 3}
 
 
 def _node(request: HttpRequest, code: str) -> Node:
@@ -80,10 +81,18 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         if node.is_unit
         else providers.risk_levels(user=request.user, parent_code=node.code, day=day)
     )
+    if risk:
+        risk = sorted(risk, key=lambda r: (RISK_ORDER.get(r.level, 9), r.code))
+    # The risk card already shows the counties' levels; the riskareas counts would repeat it.
     provided = (
         []
         if node.is_unit
-        else providers.dashboard_figures(user=request.user, jurisdiction=node.jurisdiction, day=day)
+        else providers.dashboard_figures(
+            user=request.user,
+            jurisdiction=node.jurisdiction,
+            day=day,
+            exclude=(providers.RISKAREAS_APP,) if risk is not None else (),
+        )
     )
     discrepancies = reconciliation.reconcile(user=request.user, node=node, start=day, end=day)
     context = {
@@ -108,7 +117,10 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "curve": presentation.curve_data(data.curve),
         "risk": risk,
-        "risk_counts": sorted(Counter(r.level for r in risk or []).items()),
+        "risk_counts": sorted(
+            Counter(r.level for r in risk or []).items(), key=lambda kv: RISK_ORDER.get(kv[0], 9)
+        ),
+        "risk_alert": [r for r in risk or [] if r.level in ("high", "medium")],
         "risk_labels": providers.RISK_LABELS,
         "provided": provided,
         "discrepancy_count": len(discrepancies),

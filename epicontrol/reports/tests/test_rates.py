@@ -119,8 +119,15 @@ def test_zhangjiajie_cure_rate_on_15_february_is_80_percent(
 
 
 def test_infection_rate_needs_a_population(
-    imported_hunan: Any, province_officer: Any, populations: int
+    province_officer: Any, populations: int, csv_file: Any
 ) -> None:
+    from epicontrol.reports.services import daily_report_import
+
+    daily_report_import(
+        actor=province_officer,
+        file_name="x.csv",
+        content=csv_file((DAY, "", "", 1004, 0, 430, 3), (DAY, "境外输入", "4300y0", 1, 0, 0, 0)),
+    )
     node = selectors.node_get(user=province_officer, code="430000")
     figures = selectors.figures_on(user=province_officer, node=node, day=DAY)
     infection = figures.rates["infection"]
@@ -128,9 +135,9 @@ def test_infection_rate_needs_a_population(
     assert infection.value == pytest.approx(1.511, abs=1e-3)
     # A non-geographic unit has no population: no data, not 0.
     unit = selectors.node_get(user=province_officer, code="4300y0")
-    late = selectors.figures_on(user=province_officer, node=unit, day=dt.date(2020, 4, 2))
-    assert late.rates["infection"].value is None
-    assert late.rates["infection"].numerator == 1
+    imported = selectors.figures_on(user=province_officer, node=unit, day=DAY)
+    assert imported.rates["infection"].value is None
+    assert imported.rates["infection"].numerator == 1
 
 
 def test_no_cases_yet_gives_no_cure_rate(province_officer: Any, division: Any) -> None:
