@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -94,7 +95,7 @@ def _jurisdiction(code: str | None, *, field: str) -> Jurisdiction:
     j = Jurisdiction.objects.filter(code=code).first() if code else None
     if j is None:
         raise InvalidInput(
-            "Unknown division code.", code="inspection.unknown_jurisdiction", field=field
+            _("Unknown division code."), code="inspection.unknown_jurisdiction", field=field
         )
     return j
 
@@ -104,7 +105,7 @@ def _unit(user: Any, pk: int | None, *, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(pk=pk).select_related("jurisdiction").first()
     if unit is None:
-        raise InvalidInput("Unknown unit.", code="inspection.unknown_unit", field=field)
+        raise InvalidInput(_("Unknown unit."), code="inspection.unknown_unit", field=field)
     return unit
 
 
@@ -120,7 +121,7 @@ def _template(pk: int) -> ChecklistTemplate:
     template = ChecklistTemplate.objects.filter(pk=pk).first()
     if template is None:
         raise InvalidInput(
-            "Unknown checklist.", code="inspection.unknown_template", field="template"
+            _("Unknown checklist."), code="inspection.unknown_template", field="template"
         )
     return template
 
@@ -351,7 +352,7 @@ def group_create_api(request: HttpRequest, payload: GroupIn) -> Status[GroupOut]
         u.username: u for u in User.objects.filter(username__in=[payload.leader, *payload.members])
     }
     if payload.leader not in users or set(payload.members) - set(users):
-        raise InvalidInput("Unknown user.", code="inspection.unknown_user", field="members")
+        raise InvalidInput(_("Unknown user."), code="inspection.unknown_user", field="members")
     targets = [_jurisdiction(c, field="targets") for c in payload.targets]
     group = group_create(
         actor=request.user,
@@ -674,7 +675,7 @@ def assessment(
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise InvalidInput("month is YYYY-MM.", field="month") from None
+        raise InvalidInput(_("month is YYYY-MM."), field="month") from None
     j = _report_jurisdiction(request.user, jurisdiction)
     result = monthly_assessment(
         user=request.user, jurisdiction=j, month=first, target_type=target_type

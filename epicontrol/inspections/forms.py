@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.accounts.models import User
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
@@ -162,7 +163,9 @@ class AccountabilityForm(forms.Form):
     subject_name = forms.CharField(label=_("Name of the person or unit"), max_length=100)
     subject_position = forms.CharField(label=_("Position"), max_length=100, required=False)
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
-    decided_by = forms.CharField(label=_("Decided by"), max_length=100)
+    decided_by = forms.CharField(
+        label=pgettext_lazy("accountability", "Decided by"), max_length=100
+    )
     decided_on = forms.DateField(
         label=_("Date of decision"), widget=DATE, initial=timezone.localdate
     )

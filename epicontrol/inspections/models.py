@@ -17,6 +17,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from epicontrol.core.models import TimeStampedModel
 from epicontrol.core.scoping import Scope, ScopedQuerySet, path_condition, scope_of
@@ -556,7 +557,7 @@ class FindingEvent(models.Model):
     )
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .choices import Outcome, RuleKind
 from .errors import InvalidItemResult, InvalidRule
 
@@ -33,9 +35,9 @@ def _decimal(raw: Any, *, name: str) -> Decimal:
     try:
         value = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise InvalidRule(f"{name} must be a number.", field=name) from None
+        raise InvalidRule(_("%(name)s must be a number.") % {"name": name}, field=name) from None
     if not value.is_finite() or value < 0:
-        raise InvalidRule(f"{name} must be a number ≥ 0.", field=name)
+        raise InvalidRule(_("%(name)s must be a number ≥ 0.") % {"name": name}, field=name)
     return value
 
 
@@ -51,23 +53,23 @@ class Rule:
     def parse(cls, raw: Mapping[str, Any]) -> Rule:
         """Validate a rule dict. Raises InvalidRule ("template.invalid_rule")."""
         if not isinstance(raw, Mapping):
-            raise InvalidRule("A score rule must be an object.")
+            raise InvalidRule(_("A score rule must be an object."))
         kind = raw.get("kind")
         if kind == RuleKind.PASS_FAIL:
             return cls(kind=kind, points=_decimal(raw.get("points", 0), name="points"))
         if kind == RuleKind.SCALE:
             points = _decimal(raw.get("points", 0), name="points")
             if points <= 0:
-                raise InvalidRule("A scale needs points > 0.", field="points")
+                raise InvalidRule(_("A scale needs points > 0."), field="points")
             fail_below = raw.get("fail_below")
             below = points if fail_below is None else _decimal(fail_below, name="fail_below")
             if below > points:
-                raise InvalidRule("fail_below cannot exceed the points.", field="fail_below")
+                raise InvalidRule(_("fail_below cannot exceed the points."), field="fail_below")
             return cls(kind=kind, points=points, fail_below=below)
         if kind == RuleKind.DEDUCTION:
             per = _decimal(raw.get("per_occurrence", 0), name="per_occurrence")
             if per <= 0:
-                raise InvalidRule("per_occurrence must be > 0.", field="per_occurrence")
+                raise InvalidRule(_("per_occurrence must be > 0."), field="per_occurrence")
             cap = raw.get("max_deduction")
             return cls(
                 kind=kind,
@@ -75,7 +77,7 @@ class Rule:
                 per_occurrence=per,
                 max_deduction=None if cap is None else _decimal(cap, name="max_deduction"),
             )
-        raise InvalidRule(f"Unknown rule kind {kind!r}.", field="kind")
+        raise InvalidRule(_("Unknown rule kind %(kind)r.") % {"kind": kind}, field="kind")
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "points": float(self.points)}
@@ -112,7 +114,7 @@ def score_item(rule: Rule, item: ItemInput, *, code: str = "") -> ItemScore:
         return ItemScore(False, ZERO, ZERO, ZERO, False, Outcome.NOT_APPLICABLE)
     if rule.kind == RuleKind.PASS_FAIL:
         if item.outcome not in (Outcome.PASS, Outcome.FAIL):
-            raise InvalidItemResult("Choose pass or fail.", field=code, item=code)
+            raise InvalidItemResult(_("Choose pass or fail."), field=code, item=code)
         passed = item.outcome == Outcome.PASS
         return ItemScore(
             True, rule.points if passed else ZERO, rule.points, ZERO, not passed, item.outcome
@@ -120,7 +122,7 @@ def score_item(rule: Rule, item: ItemInput, *, code: str = "") -> ItemScore:
     if rule.kind == RuleKind.SCALE:
         if item.value is None or item.value < 0 or item.value > rule.points:
             raise InvalidItemResult(
-                "Give a value between 0 and the item's points.", field=code, item=code
+                _("Give a value between 0 and the item's points."), field=code, item=code
             )
         below = rule.fail_below if rule.fail_below is not None else rule.points
         failed = item.value < below
@@ -133,7 +135,7 @@ def score_item(rule: Rule, item: ItemInput, *, code: str = "") -> ItemScore:
             Outcome.FAIL if failed else Outcome.PASS,
         )
     if item.occurrences < 0:
-        raise InvalidItemResult("Occurrences cannot be negative.", field=code, item=code)
+        raise InvalidItemResult(_("Occurrences cannot be negative."), field=code, item=code)
     deduction = rule.per_occurrence * item.occurrences
     if rule.max_deduction is not None:
         deduction = min(deduction, rule.max_deduction)

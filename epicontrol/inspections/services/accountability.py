@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.choices import Measure, SubjectKind
@@ -38,24 +39,24 @@ def accountability_create(
     of the finding or record).
     """
     if finding is None and record is None:
-        raise AccountabilityInvalid("Link a finding or a record.", field="finding")
+        raise AccountabilityInvalid(_("Link a finding or a record."), field="finding")
     if finding is not None and record is None:
         record = finding.record
     assert record is not None
     if finding is not None and finding.record_id != record.pk:
-        raise AccountabilityInvalid("The finding is not from this record.", field="record")
+        raise AccountabilityInvalid(_("The finding is not from this record."), field="record")
     if not is_inspecting_side(actor, group_id=record.group_id, command_path=record.command_path):
         raise InspectionDenied()
     if measure not in Measure.values:
-        raise AccountabilityInvalid("Unknown measure.", field="measure")
+        raise AccountabilityInvalid(_("Unknown measure."), field="measure")
     if subject_kind not in SubjectKind.values:
-        raise AccountabilityInvalid("Unknown subject kind.", field="subject_kind")
+        raise AccountabilityInvalid(_("Unknown subject kind."), field="subject_kind")
     if not subject_name.strip():
-        raise AccountabilityInvalid("Name the person or unit.", field="subject_name")
+        raise AccountabilityInvalid(_("Name the person or unit."), field="subject_name")
     if not decided_by.strip():
-        raise AccountabilityInvalid("Name who decided.", field="decided_by")
+        raise AccountabilityInvalid(_("Name who decided."), field="decided_by")
     if decided_on > timezone.localdate():
-        raise AccountabilityInvalid("The decision date is in the future.", field="decided_on")
+        raise AccountabilityInvalid(_("The decision date is in the future."), field="decided_on")
     if subject_unit is not None:
         jurisdiction = subject_unit.jurisdiction
     elif finding is not None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.choices import OPEN_STATUSES, FindingAction, FindingStatus
@@ -98,6 +99,7 @@ def finding_transition(
     responsible_unit: Unit | None = None,
     responsible_jurisdiction: Jurisdiction | None = None,
     photos: Sequence[PhotoInput] = (),
+    now: dt.datetime | None = None,
 ) -> Finding:
     """Move a finding one step. ``assign`` may set the deadline, the requirements of the 交办函
     and another responsible unit/jurisdiction (inside the dispatching area); ``submit`` needs a
@@ -109,14 +111,20 @@ def finding_transition(
     """
     move = MOVES.get(action)
     if move is None:
-        raise InvalidInput("Unknown action.", code="finding.invalid_action", field="action")
+        raise InvalidInput(_("Unknown action."), code="finding.invalid_action", field="action")
     locked = Finding.objects.select_for_update().get(pk=finding.pk)
     if locked.status not in move.sources:
-        raise FindingTransitionError(current=locked.status, target=move.target, action=action)
+        raise FindingTransitionError(
+            current=locked.status,
+            target=move.target,
+            action=action,
+            message=_("This step is not allowed in the finding's current status."),
+        )
     if not _on_side(actor, locked, move.side):
         raise FindingDenied(action=action)
-    today = timezone.localdate()
-    now = timezone.now()
+    # ``now`` lets the demo replay February 2020; pages and the API never pass it.
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     note = note.strip()
     before_status, before_deadline = locked.status, locked.deadline
     before_path = locked.responsible_path
@@ -135,7 +143,7 @@ def finding_transition(
     elif action == FindingAction.SUBMIT:
         if not note and not photos and not locked.photos.exists():
             raise InvalidInput(
-                "Describe the rectification or add photos.",
+                _("Describe the rectification or add photos."),
                 code="finding.note_required",
                 field="note",
             )
@@ -158,7 +166,7 @@ def finding_transition(
     elif action == FindingAction.REOPEN:
         if not note:
             raise InvalidInput(
-                "Say what is still wrong.", code="finding.note_required", field="note"
+                _("Say what is still wrong."), code="finding.note_required", field="note"
             )
         locked.verification_note = note
         locked.reopen_count += 1
@@ -168,6 +176,7 @@ def finding_transition(
     locked.status = move.target
     locked.save()
     FindingEvent.objects.create(
+        created_at=now,
         finding=locked,
         action=action,
         from_status=before_status,
@@ -190,7 +199,7 @@ def finding_transition(
 def _check_deadline(deadline: dt.date, today: dt.date) -> None:
     if deadline < today:
         raise InvalidInput(
-            "The deadline is in the past.", code="finding.invalid_deadline", field="deadline"
+            _("The deadline is in the past."), code="finding.invalid_deadline", field="deadline"
         )
 
 
@@ -213,7 +222,7 @@ def _assign(
         assert new_jurisdiction is not None
         if not new_jurisdiction.path.startswith(finding.command_path):
             raise InvalidInput(
-                "The responsible side must be inside the dispatching area.",
+                _("The responsible side must be inside the dispatching area."),
                 code="finding.invalid_responsible",
                 field="responsible",
             )
@@ -229,7 +238,9 @@ class OverdueRun:
 
 
 @transaction.atomic
-def findings_flag_overdue(*, today: dt.date, actor: Any = None) -> OverdueRun:
+def findings_flag_overdue(
+    *, today: dt.date, actor: Any = None, now: dt.datetime | None = None
+) -> OverdueRun:
     """Flag open findings past their deadline and escalate them (通报) one level up the tree,
     then one more level per ``escalation_interval_days`` still overdue, up to the top.
 
@@ -271,6 +282,7 @@ def findings_flag_overdue(*, today: dt.date, actor: Any = None) -> OverdueRun:
             ]
         )
         FindingEvent.objects.create(
+            created_at=now or timezone.now(),
             finding=f,
             action="escalated" if level else "overdue",
             from_status=f.status,

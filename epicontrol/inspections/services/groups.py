@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.errors import InspectionDenied, InvalidInput, TargetOutOfScope
@@ -39,11 +40,11 @@ def group_create(
         raise InspectionDenied()
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A name is required.", field="name")
+        raise InvalidInput(_("A name is required."), field="name")
     if not targets:
-        raise InvalidInput("Choose at least one target area.", field="targets")
+        raise InvalidInput(_("Choose at least one target area."), field="targets")
     if ends_on is not None and ends_on < starts_on:
-        raise InvalidInput("The end is before the start.", field="ends_on")
+        raise InvalidInput(_("The end is before the start."), field="ends_on")
     for target in targets:
         if not target.path.startswith(command_jurisdiction.path):
             raise TargetOutOfScope(field="targets", target=target.code)

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from epicontrol.core.audit import audit_record
@@ -50,7 +51,7 @@ def photo_validate(upload: UploadedFile, *, on: dt.date) -> tuple[bytes, str, in
     if len(data) > policy.photo_max_bytes:
         raise PhotoTooLarge(field="photo", max_bytes=policy.photo_max_bytes)
     if not data:
-        raise PhotoInvalidType("The file is empty.", field="photo")
+        raise PhotoInvalidType(_("The file is empty."), field="photo")
     fmt, width, height = _inspect_image(data, allowed=policy.photo_formats)
     return data, fmt, width, height
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_bulk, audit_record
 from epicontrol.inspections.choices import Recurrence, TaskStatus
@@ -82,7 +83,7 @@ def task_create(
     """
     _require_inspecting(actor, group)
     if not template.is_current:
-        raise InvalidInput("Use the current version of the checklist.", field="template")
+        raise InvalidInput(_("Use the current version of the checklist."), field="template")
     _check_target(group, template, target)
     task = _new_task(
         actor=actor,
@@ -126,15 +127,15 @@ def plan_create(
     _require_inspecting(actor, group)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A name is required.", field="name")
+        raise InvalidInput(_("A name is required."), field="name")
     if recurrence not in Recurrence.values:
-        raise InvalidInput("Unknown recurrence.", field="recurrence")
+        raise InvalidInput(_("Unknown recurrence."), field="recurrence")
     if not targets:
-        raise InvalidInput("Choose at least one target.", field="targets")
+        raise InvalidInput(_("Choose at least one target."), field="targets")
     if ends_on is not None and ends_on < starts_on:
-        raise InvalidInput("The end is before the start.", field="ends_on")
+        raise InvalidInput(_("The end is before the start."), field="ends_on")
     if not template.is_current:
-        raise InvalidInput("Use the current version of the checklist.", field="template")
+        raise InvalidInput(_("Use the current version of the checklist."), field="template")
     for target in targets:
         _check_target(group, template, target)
     plan = InspectionPlan.objects.create(
@@ -241,7 +242,7 @@ def task_cancel(*, actor: Any, task: InspectionTask, reason: str = "") -> Inspec
     if not is_inspecting_side(actor, group_id=locked.group_id, command_path=locked.command_path):
         raise InspectionDenied()
     if locked.status != TaskStatus.PLANNED:
-        raise InvalidInput("Only a planned task can be cancelled.", code="task.not_planned")
+        raise InvalidInput(_("Only a planned task can be cancelled."), code="task.not_planned")
     locked.status = TaskStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
     audit_record(

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_bulk, audit_record
 from epicontrol.inspections.choices import FindingStatus, Outcome, Severity, TaskStatus
@@ -105,7 +106,7 @@ def score_results(
     by_code = {r.item_code: r for r in results}
     unknown = sorted(set(by_code) - {i.code for i in items})
     if unknown:
-        raise InvalidInput("Unknown checklist items.", code="record.unknown_item", items=unknown)
+        raise InvalidInput(_("Unknown checklist items."), code="record.unknown_item", items=unknown)
     missing = [i.code for i in items if i.code not in by_code]
     if missing:
         raise IncompleteRecord(items=missing)
@@ -129,9 +130,9 @@ def score_results(
 def _check_problems(problems: Sequence[ProblemInput]) -> None:
     for p in problems:
         if not p.description.strip():
-            raise InvalidInput("Describe the problem.", field="problems")
+            raise InvalidInput(_("Describe the problem."), field="problems")
         if p.severity not in Severity.values:
-            raise InvalidInput("Unknown severity.", field="problems")
+            raise InvalidInput(_("Unknown severity."), field="problems")
 
 
 def _inspected_at(raw: dt.datetime | None) -> dt.datetime:
@@ -142,7 +143,7 @@ def _inspected_at(raw: dt.datetime | None) -> dt.datetime:
         raw = timezone.make_aware(raw)
     if raw > now + CLOCK_SKEW:
         raise InvalidInput(
-            "The inspection time is in the future.",
+            _("The inspection time is in the future."),
             code="record.invalid_time",
             field="inspected_at",
         )
@@ -188,6 +189,7 @@ def _create_findings(
     record: InspectionRecord,
     scored: Sequence[ScoredItem],
     problems: Sequence[ProblemInput],
+    now: dt.datetime | None = None,
 ) -> list[Finding]:
     policy = inspection_policy(record.inspected_on)
     findings = [
@@ -220,6 +222,7 @@ def _create_findings(
     FindingEvent.objects.bulk_create(
         [
             FindingEvent(
+                created_at=now or record.inspected_at,
                 finding=f,
                 action="rectified_on_spot"
                 if f.status == FindingStatus.RECTIFIED_ON_SPOT
@@ -339,7 +342,9 @@ def _attach_photos(
         ).update(record=record)
         if bound != len(set(photo_ids)):
             raise InvalidInput(
-                "Unknown or already used photo ids.", code="record.invalid_photo", field="photo_ids"
+                _("Unknown or already used photo ids."),
+                code="record.invalid_photo",
+                field="photo_ids",
             )
 
 
@@ -368,6 +373,7 @@ def record_submit(
     longitude: Decimal | None = None,
     photos: Sequence[PhotoInput] = (),
     photo_ids: Sequence[int] = (),
+    now: dt.datetime | None = None,
 ) -> tuple[InspectionRecord, bool]:
     """Record an inspection on site. Returns ``(record, created)``; a resent submission with
     the same ``client_id`` returns the stored record with ``created=False`` and writes nothing.
@@ -408,9 +414,11 @@ def record_submit(
         longitude=longitude,
     )
     _attach_photos(actor=actor, task=locked, record=record, photos=photos, photo_ids=photo_ids)
-    findings = _create_findings(actor=actor, record=record, scored=scored, problems=problems)
+    findings = _create_findings(
+        actor=actor, record=record, scored=scored, problems=problems, now=now
+    )
     locked.status = TaskStatus.SUBMITTED
-    locked.submitted_at = timezone.now()
+    locked.submitted_at = now or timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -469,7 +477,7 @@ def record_correct(
         raise RecordNotCurrent()
     if not reason.strip():
         raise InvalidInput(
-            "Say why the record is corrected.", code="record.reason_required", field="reason"
+            _("Say why the record is corrected."), code="record.reason_required", field="reason"
         )
     _check_problems(problems)
     scored, sheet = score_results(old.template, results)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.choices import CheckMethod, Severity
@@ -31,21 +32,21 @@ ITEM_FIELDS = (
 def _clean_items(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Validate item dicts (codes unique, rules parse). Raises InvalidInput / InvalidRule."""
     if not items:
-        raise InvalidInput("A checklist needs at least one item.", field="items")
+        raise InvalidInput(_("A checklist needs at least one item."), field="items")
     seen: set[str] = set()
     out = []
     for position, raw in enumerate(items, start=1):
         code = str(raw.get("code") or "").strip()
         text = str(raw.get("text") or "").strip()
         if not code or not text:
-            raise InvalidInput("Every item needs a code and a text.", field="items", item=code)
+            raise InvalidInput(_("Every item needs a code and a text."), field="items", item=code)
         if code in seen:
-            raise InvalidInput("Item codes must be unique.", field="items", item=code)
+            raise InvalidInput(_("Item codes must be unique."), field="items", item=code)
         seen.add(code)
         method = raw.get("method") or CheckMethod.SITE
         severity = raw.get("severity") or Severity.MEDIUM
         if method not in CheckMethod.values or severity not in Severity.values:
-            raise InvalidInput("Unknown check method or severity.", field="items", item=code)
+            raise InvalidInput(_("Unknown check method or severity."), field="items", item=code)
         rule = Rule.parse(raw.get("rule") or {})
         out.append(
             {
@@ -103,7 +104,7 @@ def template_revise(
         if v is not None
     }
     if "pass_percent" in fields and not (0 <= Decimal(fields["pass_percent"]) <= 100):
-        raise InvalidInput("The pass mark is a percentage.", field="pass_percent")
+        raise InvalidInput(_("The pass mark is a percentage."), field="pass_percent")
     if template_is_used(locked):
         old_items = [
             {f: getattr(i, f) for f in ITEM_FIELDS} | {"position": i.position}
