@@ -20,17 +20,15 @@ from .choices import ChangeSource
 from .models import RiskAssessment, RiskLevel, RiskLevelChange, RiskOverride
 from .timeline import designations_as_of
 
-ROW_FIELDS = [
+ROW_FIELDS = (
     "level",
     "scheme",
     "is_override",
-    "override",
+    "override_id",
     "effective_from",
-    "reasons",
     "computed_level",
     "computed_on",
-    "updated_at",
-]
+)
 
 
 def lock_designations(counties: Sequence[Jurisdiction]) -> dict[int, RiskLevel]:
@@ -38,12 +36,16 @@ def lock_designations(counties: Sequence[Jurisdiction]) -> dict[int, RiskLevel]:
 
     Computations and override decisions on the same county serialise on this row.
     """
-    RiskLevel.objects.bulk_create(
-        [RiskLevel(jurisdiction=c) for c in counties], ignore_conflicts=True, batch_size=1000
+    ids = [c.pk for c in counties]
+    have = set(
+        RiskLevel.objects.filter(jurisdiction_id__in=ids).values_list("jurisdiction_id", flat=True)
     )
+    missing = [RiskLevel(jurisdiction=c) for c in counties if c.pk not in have]
+    if missing:
+        RiskLevel.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
     rows = (
         RiskLevel.objects.select_for_update()
-        .filter(jurisdiction_id__in=[c.pk for c in counties])
+        .filter(jurisdiction_id__in=ids)
         .order_by("jurisdiction_id")
     )
     return {r.jurisdiction_id: r for r in rows}
@@ -75,7 +77,8 @@ def designate(
     current = designations_as_of(ids, day)
     changes: list[RiskLevelChange] = []
     for county in counties:
-        cur = current.get(county.pk)
+        found = current.get(county.pk)
+        cur = found.change if found is not None else None
         cur_level = cur.to_level if cur is not None else ""
         override = overrides.get(county.pk)
         if override is not None:
@@ -131,30 +134,38 @@ def sync_current(
     counties: Sequence[Jurisdiction],
     computed: Mapping[int, RiskAssessment] | None = None,
 ) -> None:
-    """Set each county's ``RiskLevel`` to its designation as of today (from the history)."""
+    """Set each county's ``RiskLevel`` to its designation as of today (from the history).
+
+    Rows are written with one UPDATE per distinct set of values (most counties share their
+    level, start day and computation day), which is far cheaper than a per-row CASE update.
+    """
     today = timezone.localdate()
     now = timezone.now()
     current = designations_as_of([c.pk for c in counties], today)
+    groups: dict[tuple[object, ...], list[int]] = {}
     for county in counties:
         row = rows[county.pk]
-        change = current.get(county.pk)
+        before = _state(row)
+        found = current.get(county.pk)
+        change = found.change if found is not None else None
         row.level = change.to_level if change is not None else ""
         row.scheme = change.scheme if change is not None else ""
         row.is_override = change is not None and change.is_override
         row.override_id = change.override_id if change is not None and change.is_override else None
         row.effective_from = change.effective_from if change is not None else None
-        row.reasons = change.reasons if change is not None else []
         assessment = (computed or {}).get(county.pk)
         if assessment is not None and (
             row.computed_on is None or assessment.day >= row.computed_on
         ):
             row.computed_level, row.computed_on = assessment.level, assessment.day
-        if (
-            not row.is_override
-            and row.computed_on is not None
-            and assessment is not None
-            and assessment.day == row.computed_on
-        ):
-            row.reasons = assessment.reasons
-        row.updated_at = now
-    RiskLevel.objects.bulk_update([rows[c.pk] for c in counties], ROW_FIELDS, batch_size=1000)
+        state = _state(row)
+        if state != before:
+            groups.setdefault(state, []).append(row.pk)
+    for state, pks in groups.items():
+        RiskLevel.objects.filter(pk__in=pks).update(
+            **dict(zip(ROW_FIELDS, state, strict=True)), updated_at=now
+        )
+
+
+def _state(row: RiskLevel) -> tuple[object, ...]:
+    return tuple(getattr(row, f) for f in ROW_FIELDS)

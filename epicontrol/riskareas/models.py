@@ -184,7 +184,6 @@ class RiskLevel(TimeStampedModel):
         RiskOverride, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     effective_from = models.DateField(null=True, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
     computed_level = models.CharField(max_length=16, choices=RiskLevelCode.choices, blank=True)
     computed_on = models.DateField(null=True, blank=True)
 

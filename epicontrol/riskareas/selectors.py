@@ -108,17 +108,36 @@ def resolve_parent(user: Any, parent_code: str | None) -> Jurisdiction | None:
     return Jurisdiction.objects.filter(code=home).first()
 
 
+def _county_url(base: str, code: str) -> str:
+    # The county page is "<code>/" under the list (urls.py); reverse() once, not per row.
+    return f"{base}{code}/"
+
+
 def _official_levels(counties: list[Jurisdiction], day: dt.date) -> list[CountyLevel]:
     current = designations_as_of([c.pk for c in counties], day)
+    # The reasons shown are the day's own computation when the designation comes from it.
+    wanted = {
+        (c.pk, d.change.scheme)
+        for c in counties
+        if (d := current.get(c.pk)) is not None and not d.change.is_override
+    }
+    day_assessments = {
+        (a.jurisdiction_id, a.scheme): a
+        for a in RiskAssessment.objects.filter(
+            day=day,
+            jurisdiction_id__in=[pk for pk, _ in wanted],
+            scheme__in={scheme for _, scheme in wanted},
+        ).only("jurisdiction_id", "scheme", "level", "reasons", "updated_at")
+    }
+    base = reverse("riskareas:list")
     items = []
     for c in counties:
-        change = current.get(c.pk)
+        found = current.get(c.pk)
+        change = found.change if found is not None else None
         level = (change.to_level or None) if change is not None else None
-        inherited = (
-            change.jurisdiction.code
-            if change is not None and change.jurisdiction_id != c.pk
-            else None
-        )
+        same_day = day_assessments.get((c.pk, change.scheme)) if change is not None else None
+        if same_day is not None and same_day.level != level:
+            same_day = None  # a level set before this day's computation: keep its own reasons
         items.append(
             CountyLevel(
                 code=c.code,
@@ -130,10 +149,18 @@ def _official_levels(counties: list[Jurisdiction], day: dt.date) -> list[CountyL
                 scheme=change.scheme if change is not None else "",
                 is_override=change is not None and change.is_override,
                 effective_from=change.effective_from if change is not None else None,
-                computed_at=change.created_at if change is not None else None,
-                reasons=list(change.reasons) if change is not None else [],
-                url=reverse("riskareas:county", args=[c.code]),
-                inherited_from=inherited,
+                computed_at=(
+                    same_day.updated_at
+                    if same_day is not None
+                    else (change.created_at if change is not None else None)
+                ),
+                reasons=list(
+                    same_day.reasons
+                    if same_day is not None
+                    else (change.reasons if change is not None else [])
+                ),
+                url=_county_url(base, c.code),
+                inherited_from=found.inherited_from if found is not None else None,
             )
         )
     return items
@@ -144,6 +171,7 @@ def _scheme_levels(counties: list[Jurisdiction], day: dt.date, scheme: str) -> l
         a.jurisdiction_id: a
         for a in RiskAssessment.objects.filter(day=day, scheme=scheme, jurisdiction__in=counties)
     }
+    base = reverse("riskareas:list")
     items = []
     for c in counties:
         a = assessments.get(c.pk)
@@ -161,7 +189,7 @@ def _scheme_levels(counties: list[Jurisdiction], day: dt.date, scheme: str) -> l
                 effective_from=day if a is not None else None,
                 computed_at=a.updated_at if a is not None else None,
                 reasons=list(a.reasons) if a is not None else [],
-                url=reverse("riskareas:county", args=[c.code]),
+                url=_county_url(base, c.code),
             )
         )
     return items
