@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
 from pydantic import Field
 
 from epicontrol.core.errors import NotFound
@@ -277,7 +278,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any
 @case_router.post(
     "", response={201: CaseDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 )
-def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def case_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[dict[str, Any]]:
     """Report a case. The person is ``person_id`` (a person you can see) or the exact
     document ``id_type`` + ``id_number``; with ``new_person`` an unregistered document is
     registered first. Errors: ``case.duplicate_open``, ``person.duplicate``,
@@ -338,7 +339,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, A
         cluster=cluster,
         notes=payload.notes,
     )
-    return 201, case_detail_out(selectors.case_get(user=request.user, pk=case.pk))
+    return HttpStatus(201, case_detail_out(selectors.case_get(user=request.user, pk=case.pk)))
 
 
 @case_router.get("/{case_id}", response={200: CaseDetailOut, 404: ErrorOut})
@@ -377,13 +378,13 @@ def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn) -
 )
 def case_revisit(
     request: HttpRequest, case_id: int, payload: RevisitIn
-) -> tuple[int, dict[str, Any]]:
+) -> HttpStatus[dict[str, Any]]:
     """Record a revisit of a discharged or released case (``case.invalid_transition`` otherwise)."""
     case = selectors.case_get(user=request.user, pk=case_id)
     revisit = services.revisit_record(
         actor=request.user, case=case, date=payload.date, result=payload.result, note=payload.note
     )
-    return 201, _revisit_out(revisit)
+    return HttpStatus(201, _revisit_out(revisit))
 
 
 def facility_out(row: selectors.FacilityRow) -> dict[str, Any]:

@@ -198,5 +198,5 @@ class TransitionForm(forms.Form):
 
 class RevisitForm(forms.Form):
     date = forms.DateField(label=_("Revisit date"), widget=DateInput)
-    result = forms.ChoiceField(label=_("Result"), choices=RevisitResult.choices)
+    result = forms.ChoiceField(label=_("Revisit result"), choices=RevisitResult.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -720,7 +720,7 @@ def cluster_create(
     from .choices import ClusterSetting
 
     if not name.strip():
-        raise InvalidCaseField(_("A name is required."), field="name")
+        raise InvalidCaseField(_("A cluster name is required."), field="name")
     if setting not in ClusterSetting.values:
         raise InvalidCaseField(_("Unknown setting."), field="setting")
     if jurisdiction.depth < COUNTY_DEPTH:

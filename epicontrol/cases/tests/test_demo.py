@@ -30,11 +30,17 @@ def test_demo_line_list_equals_the_csv_every_day(seeded: str) -> None:
         for day, (confirmed, cured, dead) in series.items():
             total = {
                 k: sum(by_day[day][k] for by_day in daily.values())
-                for k in ("confirmed_cumulative", "cured_cumulative", "dead_cumulative",
-                          "suspected_current")
+                for k in (
+                    "confirmed_cumulative",
+                    "cured_cumulative",
+                    "dead_cumulative",
+                    "suspected_current",
+                )
             }
             assert (
-                total["confirmed_cumulative"], total["cured_cumulative"], total["dead_cumulative"]
+                total["confirmed_cumulative"],
+                total["cured_cumulative"],
+                total["dead_cumulative"],
             ) == (confirmed, cured, dead), (code, day)
             assert total["suspected_current"] == 0  # the series reports no suspected cases
     # 张家界市 on 2020-02-15 (seed 002: "5 confirmed, 4 discharged, cure rate 80%").
