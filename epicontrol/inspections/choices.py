@@ -106,3 +106,18 @@ class Measure(models.TextChoices):
     ORGANISATIONAL = "organisational", _("Organisational handling")  # 组织处理
     DISCIPLINARY = "disciplinary", _("Party or administrative sanction")  # 党纪政务处分
     OTHER = "other", pgettext_lazy("inspection", "Other")
+
+
+# Labels of the steps in a finding's history (the workflow actions plus system events).
+EVENT_LABELS = {
+    "found": pgettext_lazy("finding", "Found"),
+    "rectified_on_spot": _("Rectified on the spot"),
+    "assign": _("Handed over"),
+    "start": _("Start rectification"),
+    "submit": _("Rectification submitted"),
+    "verify": _("Verified and closed"),
+    "reopen": pgettext_lazy("finding", "Reopened"),
+    "overdue": pgettext_lazy("finding", "Overdue"),
+    "escalated": _("Overdue and escalated (circulated)"),
+    "withdrawn": _("Withdrawn by correction"),
+}

@@ -565,6 +565,12 @@ class FindingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.finding_id} {self.action}"
 
+    @property
+    def label(self) -> str:
+        from .choices import EVENT_LABELS
+
+        return str(EVENT_LABELS.get(self.action, self.action))
+
 
 class Photo(models.Model):
     """Photo evidence: of a checklist item (task/record) or of a rectification (finding).

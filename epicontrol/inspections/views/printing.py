@@ -3,6 +3,7 @@ the Noto CJK fonts so that Chinese renders without fetching anything."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,10 @@ def pdf_response(
     request: HttpRequest, template: str, context: dict[str, Any], *, filename: str
 ) -> HttpResponse:
     from weasyprint import HTML  # imported here: loading Pango costs ~1 s at start-up
+
+    # WeasyPrint and fontTools narrate every step at INFO; only their problems belong in logs.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     html = render_to_string(template, context, request=request)
     pdf = HTML(string=html, base_url=str(request.build_absolute_uri("/"))).write_pdf()
