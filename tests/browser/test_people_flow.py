@@ -36,7 +36,9 @@ def test_officer_registers_finds_and_sees_a_masked_person(live_server: Any) -> N
     from epicontrol.jurisdictions.models import Jurisdiction
 
     officer = User.objects.create_user(username="lusong_officer", password=PASSWORD)
-    Membership.objects.create(user=officer, role="command_officer", jurisdiction=Jurisdiction.objects.get(code="430203"))
+    Membership.objects.create(
+        user=officer, role="command_officer", jurisdiction=Jurisdiction.objects.get(code="430203")
+    )
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

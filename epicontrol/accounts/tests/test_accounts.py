@@ -48,8 +48,15 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(county_officer: Any)
         assert page.status_code == 200  # refused although the password is right
         assert "锁定" in page.content.decode()
     county_officer.refresh_from_db()
-    assert county_officer.locked_until == start + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    assert AuditEntry.objects.filter(action="accounts.login_failed", target_id=str(county_officer.pk)).count() == 5
+    assert county_officer.locked_until == start + dt.timedelta(
+        minutes=settings.LOGIN_LOCKOUT_MINUTES
+    )
+    assert (
+        AuditEntry.objects.filter(
+            action="accounts.login_failed", target_id=str(county_officer.pk)
+        ).count()
+        == 5
+    )
     with time_machine.travel(start + dt.timedelta(minutes=14), tick=False):
         assert _login(Client(), "county_officer", PASSWORD).status_code == 200
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
@@ -74,7 +81,11 @@ def test_session_expires_when_idle() -> None:
 
 def test_token_endpoint(county_officer: Any) -> None:
     client = Client()
-    response = client.post("/api/v1/auth/token", {"username": "county_officer", "password": PASSWORD}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "county_officer", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -83,13 +94,25 @@ def test_token_endpoint(county_officer: Any) -> None:
 
 def test_token_endpoint_refuses_bad_credentials_with_codes(county_officer: Any) -> None:
     client = Client()
-    bad = client.post("/api/v1/auth/token", {"username": "county_officer", "password": "nope"}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/auth/token",
+        {"username": "county_officer", "password": "nope"},
+        content_type="application/json",
+    )
     assert bad.status_code == 401
     assert bad.json()["code"] == "auth.invalid_credentials"
-    unknown = client.post("/api/v1/auth/token", {"username": "ghost", "password": "nope"}, content_type="application/json")
+    unknown = client.post(
+        "/api/v1/auth/token",
+        {"username": "ghost", "password": "nope"},
+        content_type="application/json",
+    )
     assert unknown.json()["code"] == "auth.invalid_credentials"
     for _ in range(settings.LOGIN_MAX_FAILURES):
-        last = client.post("/api/v1/auth/token", {"username": "county_officer", "password": "nope"}, content_type="application/json")
+        last = client.post(
+            "/api/v1/auth/token",
+            {"username": "county_officer", "password": "nope"},
+            content_type="application/json",
+        )
     assert last.status_code == 403
     assert last.json()["code"] == "auth.locked"
 
@@ -113,25 +136,60 @@ def test_expired_token_is_refused(county_officer: Any) -> None:
 
 def test_add_member_creates_user_and_membership() -> None:
     out = StringIO()
-    call_command("add_member", "newofficer", "--role", "command_officer", "--jurisdiction", "430203", "--password", "A-long-passphrase-2020", stdout=out)
+    call_command(
+        "add_member",
+        "newofficer",
+        "--role",
+        "command_officer",
+        "--jurisdiction",
+        "430203",
+        "--password",
+        "A-long-passphrase-2020",
+        stdout=out,
+    )
     user = User.objects.get(username="newofficer")
     assert user.check_password("A-long-passphrase-2020")
-    assert Membership.objects.filter(user=user, role="command_officer", jurisdiction__code="430203").exists()
+    assert Membership.objects.filter(
+        user=user, role="command_officer", jurisdiction__code="430203"
+    ).exists()
     # Idempotent and additive: a second role for the same user.
-    call_command("add_member", "newofficer", "--role", "supervisor", "--jurisdiction", "430200", stdout=out)
-    call_command("add_member", "newofficer", "--role", "supervisor", "--jurisdiction", "430200", stdout=out)
+    call_command(
+        "add_member", "newofficer", "--role", "supervisor", "--jurisdiction", "430200", stdout=out
+    )
+    call_command(
+        "add_member", "newofficer", "--role", "supervisor", "--jurisdiction", "430200", stdout=out
+    )
     assert user.memberships.count() == 2
 
 
 def test_add_member_validates_input(hospital: Any) -> None:
     with pytest.raises(CommandError, match="Unknown jurisdiction"):
         call_command("add_member", "x", "--role", "command_officer", "--jurisdiction", "999999")
-    with pytest.raises(CommandError, match="accounts.invalid_membership"):
+    with pytest.raises(CommandError, match=r"accounts\.invalid_membership"):
         call_command("add_member", "x", "--role", "hospital_staff", "--jurisdiction", "430203")
-    with pytest.raises(CommandError, match="accounts.weak_password"):
-        call_command("add_member", "y", "--role", "command_officer", "--jurisdiction", "430203", "--password", "123")
+    with pytest.raises(CommandError, match=r"accounts\.weak_password"):
+        call_command(
+            "add_member",
+            "y",
+            "--role",
+            "command_officer",
+            "--jurisdiction",
+            "430203",
+            "--password",
+            "123",
+        )
     assert not User.objects.filter(username="y").exists()
-    call_command("add_member", "nurse", "--role", "hospital_staff", "--jurisdiction", "430203", "--unit", str(hospital.pk), stdout=StringIO())
+    call_command(
+        "add_member",
+        "nurse",
+        "--role",
+        "hospital_staff",
+        "--jurisdiction",
+        "430203",
+        "--unit",
+        str(hospital.pk),
+        stdout=StringIO(),
+    )
     assert User.objects.get(username="nurse").scope().unit_ids == (hospital.pk,)
 
 
@@ -145,5 +203,9 @@ def test_add_member_help_lists_every_role(capsys: Any) -> None:
 
 def test_scope_keeps_only_the_widest_paths(make_user: Any) -> None:
     user = make_user("multi", "command_officer", "430200")
-    Membership.objects.create(user=user, role="supervisor", jurisdiction_id=user.memberships.get().jurisdiction.children.get(code="430203").pk)
+    Membership.objects.create(
+        user=user,
+        role="supervisor",
+        jurisdiction_id=user.memberships.get().jurisdiction.children.get(code="430203").pk,
+    )
     assert user.scope().paths == ("430000/430200/",)

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_children_of_a_city(api_client_for: Any, city_officer: Any) -> None:
-    response = api_client_for(city_officer).get("/api/v1/jurisdictions", {"parent": "430200", "level": "county"})
+    response = api_client_for(city_officer).get(
+        "/api/v1/jurisdictions", {"parent": "430200", "level": "county"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= {"items", "count", "next"}
@@ -76,22 +78,30 @@ def test_sibling_page_is_404(client: Client, county_officer: Any) -> None:
     assert client.get("/jurisdictions/430202001/").status_code == 404
 
 
-def test_city_page_above_the_county_shows_only_its_chain(client: Client, county_officer: Any) -> None:
+def test_city_page_above_the_county_shows_only_its_chain(
+    client: Client, county_officer: Any
+) -> None:
     client.force_login(county_officer)
     html = client.get("/jurisdictions/430200/").content.decode()
     assert "芦淞区" in html
     assert "荷塘区" not in html
 
 
-def test_grid_worker_creates_nothing_outside_their_grid(client: Client, grid_worker: Any, township: Any) -> None:
+def test_grid_worker_creates_nothing_outside_their_grid(
+    client: Client, grid_worker: Any, township: Any
+) -> None:
     client.force_login(grid_worker)
     response = client.post(f"/jurisdictions/{township.code}/", {"form": "sub", "name": "越权社区"})
     assert response.status_code == 403
     assert not township.children.filter(name="越权社区").exists()
 
 
-def test_officer_adds_a_community_through_the_page(client: Client, county_officer: Any, township: Any) -> None:
+def test_officer_adds_a_community_through_the_page(
+    client: Client, county_officer: Any, township: Any
+) -> None:
     client.force_login(county_officer)
-    response = client.post(f"/jurisdictions/{township.code}/", {"form": "sub", "name": "页面社区", "kind": "community"})
+    response = client.post(
+        f"/jurisdictions/{township.code}/", {"form": "sub", "name": "页面社区", "kind": "community"}
+    )
     assert response.status_code == 302
     assert township.children.filter(name="页面社区").exists()

@@ -27,7 +27,11 @@ def test_hunan_has_122_county_level_units_plus_12_functional_zones() -> None:
 
 
 def test_kinds_are_derived_from_names_and_codes() -> None:
-    kinds = dict(Jurisdiction.objects.filter(code__in=["430203", "430121", "430181", "431226", "433100", "110000"]).values_list("code", "kind"))
+    kinds = dict(
+        Jurisdiction.objects.filter(
+            code__in=["430203", "430121", "430181", "431226", "433100", "110000"]
+        ).values_list("code", "kind")
+    )
     assert kinds == {
         "430203": "district",
         "430121": "county",

@@ -19,7 +19,9 @@ def test_community_and_grid_get_codes_and_paths(county_officer: Any, township: A
     assert community.level == "community"
     assert grid.code == "430203001001001"
     assert grid.path == "430000/430200/430203/430203001/430203001001/430203001001001/"
-    assert AuditEntry.objects.filter(action="jurisdictions.created", actor=county_officer).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="jurisdictions.created", actor=county_officer).count() == 2
+    )
 
 
 def test_second_community_takes_the_next_number(county_officer: Any, township: Any) -> None:
@@ -40,7 +42,9 @@ def test_sibling_cannot_create_in_another_county(sibling_officer: Any, township:
     assert exc.value.code == "jurisdiction.out_of_scope"
 
 
-def test_duplicate_name_under_the_same_parent_is_refused(county_officer: Any, township: Any) -> None:
+def test_duplicate_name_under_the_same_parent_is_refused(
+    county_officer: Any, township: Any
+) -> None:
     subdivision_create(actor=county_officer, parent=township, name="新华社区")
     with pytest.raises(DomainError) as exc:
         subdivision_create(actor=county_officer, parent=township, name="新华社区")
@@ -48,7 +52,9 @@ def test_duplicate_name_under_the_same_parent_is_refused(county_officer: Any, to
 
 
 def test_unit_create_and_scope(county_officer: Any, sibling_officer: Any, division: Any) -> None:
-    unit = unit_create(actor=county_officer, jurisdiction=division("430203"), kind="market", name="芦淞市场")
+    unit = unit_create(
+        actor=county_officer, jurisdiction=division("430203"), kind="market", name="芦淞市场"
+    )
     assert Unit.objects.visible_to(county_officer).filter(pk=unit.pk).exists()
     assert not Unit.objects.visible_to(sibling_officer).filter(pk=unit.pk).exists()
     with pytest.raises(DomainError) as exc:
@@ -73,7 +79,9 @@ def test_anonymous_sees_nothing() -> None:
 
 
 def test_unit_role_sees_its_unit_only(hospital_staff: Any, hospital: Any, division: Any) -> None:
-    other = Unit.objects.create(kind="fever_clinic", name="另一门诊", jurisdiction=division("430203"))
+    other = Unit.objects.create(
+        kind="fever_clinic", name="另一门诊", jurisdiction=division("430203")
+    )
     visible = Unit.objects.visible_to(hospital_staff)
     assert list(visible) == [hospital]
     assert not visible.filter(pk=other.pk).exists()
