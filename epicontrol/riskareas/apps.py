@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.core.navigation import NavItem
 
@@ -11,10 +11,10 @@ class RiskareasConfig(AppConfig):
 
     name = "epicontrol.riskareas"
     label = "riskareas"
-    verbose_name = _("Risk levels")
+    verbose_name = pgettext_lazy("risk level", "Risk levels")
     nav = [
         NavItem(
-            _("Risk levels"),
+            pgettext_lazy("risk level", "Risk levels"),
             "riskareas:list",
             roles=frozenset({"command_officer", "supervisor", "cdc_investigator"}),
             order=60,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RiskLevelCode(models.TextChoices):
@@ -13,20 +13,20 @@ class RiskLevelCode(models.TextChoices):
     into A, B and C (A the most severe). Which of them a scheme uses is data (its ``levels``).
     """
 
-    LOW = "low", _("Low risk")
-    MEDIUM_C = "medium_C", _("Medium risk, class C")
-    MEDIUM = "medium", _("Medium risk")
-    MEDIUM_B = "medium_B", _("Medium risk, class B")
-    MEDIUM_A = "medium_A", _("Medium risk, class A")
-    HIGH = "high", _("High risk")
+    LOW = "low", pgettext_lazy("risk level", "Low risk")
+    MEDIUM_C = "medium_C", pgettext_lazy("risk level", "Medium risk, class C")
+    MEDIUM = "medium", pgettext_lazy("risk level", "Medium risk")
+    MEDIUM_B = "medium_B", pgettext_lazy("risk level", "Medium risk, class B")
+    MEDIUM_A = "medium_A", pgettext_lazy("risk level", "Medium risk, class A")
+    HIGH = "high", pgettext_lazy("risk level", "High risk")
 
 
 class Band(models.TextChoices):
     """The three colours every level maps to (green / yellow / red) and the counts use."""
 
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", pgettext_lazy("risk level", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+    HIGH = "high", pgettext_lazy("risk level", "High")
 
 
 BAND_OF = {
@@ -57,17 +57,17 @@ def band_of(level: str | None) -> str | None:
 
 
 class ChangeSource(models.TextChoices):
-    COMPUTED = "computed", _("Computed")
-    OVERRIDE = "override", _("Override")
-    LIFTED = "lifted", _("Override lifted")
+    COMPUTED = "computed", pgettext_lazy("risk level", "Computed")
+    OVERRIDE = "override", pgettext_lazy("risk level", "Override")
+    LIFTED = "lifted", pgettext_lazy("risk level", "Override lifted")
 
 
 class OverrideStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    LIFTED = "lifted", _("Lifted")
+    PROPOSED = "proposed", pgettext_lazy("risk level", "Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("risk level", "Approved")
+    REJECTED = "rejected", pgettext_lazy("risk level", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("risk level", "Withdrawn")
+    LIFTED = "lifted", pgettext_lazy("risk level", "Lifted")
 
 
 # The override state machine: status → statuses it may move to.

@@ -5,43 +5,54 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Band, RiskLevelCode
 
 LEVEL_FILTER_CHOICES = [
-    ("", _("All levels")),
+    ("", pgettext_lazy("risk level", "All levels")),
     *[(str(v), label) for v, label in Band.choices],
     *[(str(v), label) for v, label in RiskLevelCode.choices if v not in Band.values],
 ]
 
 
 class ListFilterForm(forms.Form):
-    parent = forms.CharField(label=_("Division code"), required=False, max_length=20)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    parent = forms.CharField(
+        label=pgettext_lazy("risk level", "Division code"), required=False, max_length=20
     )
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=LEVEL_FILTER_CHOICES)
-    scheme = forms.ChoiceField(label=_("Scheme"), required=False)
+    date = forms.DateField(
+        label=pgettext_lazy("risk level", "Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    level = forms.ChoiceField(
+        label=pgettext_lazy("risk level", "Level"), required=False, choices=LEVEL_FILTER_CHOICES
+    )
+    scheme = forms.ChoiceField(label=pgettext_lazy("risk level", "Scheme"), required=False)
 
     def __init__(self, *args: Any, schemes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["scheme"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Official designation")), *schemes]
+        field.choices = [("", pgettext_lazy("risk level", "Official designation")), *schemes]
 
 
 class ComputeForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=pgettext_lazy("risk level", "Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     parent = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
 
 class ProposeForm(forms.Form):
-    level = forms.ChoiceField(label=_("Proposed level"))
+    level = forms.ChoiceField(label=pgettext_lazy("risk level", "Proposed level"))
     requested_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("risk level", "Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=pgettext_lazy("risk level", "Reason"), max_length=2000, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, levels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,4 +71,9 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.HiddenInput,
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
+    note = forms.CharField(
+        label=pgettext_lazy("risk level", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )

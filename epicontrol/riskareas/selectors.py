@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.errors import NotFound
 from epicontrol.core.figures import Figure
@@ -74,7 +75,7 @@ class RiskList:
 
 
 def level_label(level: str | None) -> str:
-    return str(RiskLevelCode(level).label) if level else _("Not assessed")
+    return str(RiskLevelCode(level).label) if level else pgettext("risk level", "Not assessed")
 
 
 def _parent_code(path: str) -> str:

@@ -386,3 +386,34 @@ def test_api_compute(city_officer: Any, county_officer: Any, api_client_for: Any
         f"{API}/compute", {"date": "2020-02-20"}, content_type="application/json"
     )
     assert own.json()["counties"] == 1
+
+
+def test_siblings_can_neither_compute_nor_act_on_another_county(
+    zhuzhou_levels: FakeStats,
+    county_officer: Any,
+    sibling_officer: Any,
+    api_client_for: Any,
+) -> None:
+    from epicontrol.riskareas.models import RiskAssessment
+
+    before = RiskAssessment.objects.count()
+    page = _login(sibling_officer).post(
+        "/riskareas/compute/", {"date": "2020-02-24", "parent": LUSONG}
+    )
+    assert page.status_code == 302
+    api = api_client_for(sibling_officer)
+    response = api.post(
+        f"{API}/compute", {"date": "2020-02-24", "root": LUSONG}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert RiskAssessment.objects.count() == before
+    override = risk_override_propose(
+        actor=county_officer, county_code=LUSONG, level="high", reason="x"
+    )
+    for action, body in (("reject", {"note": "x"}), ("withdraw", {}), ("lift", {"reason": "x"})):
+        answer = api.post(
+            f"{API}/overrides/{override.pk}/{action}", body, content_type="application/json"
+        )
+        assert answer.status_code == 404, action
+    override.refresh_from_db()
+    assert override.status == "proposed"
