@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from epicontrol.jurisdictions.models import Unit
 from epicontrol.people.choices import IdType
 
-from .choices import Action, Classification, RevisitResult, Severity, Status
+from .choices import Action, Classification, ClusterSetting, RevisitResult, Severity, Status
+from .models import Cluster
 from .services import INITIAL_CLASSIFICATIONS
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -200,3 +201,19 @@ class RevisitForm(forms.Form):
     date = forms.DateField(label=_("Revisit date"), widget=DateInput)
     result = forms.ChoiceField(label=_("Revisit result"), choices=RevisitResult.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ClusterForm(forms.Form):
+    """Link a case to a cluster of its county, or open a new one."""
+
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"), queryset=Cluster.objects.none(), required=False, empty_label=_("None")
+    )
+    new_name = forms.CharField(label=_("Or a new cluster named"), max_length=200, required=False)
+    setting = forms.ChoiceField(
+        label=_("Setting"), choices=ClusterSetting.choices, initial=ClusterSetting.FAMILY
+    )
+
+    def __init__(self, *args: Any, clusters: QuerySet[Cluster], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = clusters  # type: ignore[attr-defined]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/action/<str:action>/", views.case_action, name="case_action"),
     path("<int:pk>/revisit/", views.case_revisit, name="case_revisit"),
+    path("<int:pk>/cluster/", views.case_cluster, name="case_cluster"),
     path("facilities/", views.facility_list, name="facility_list"),
 ]

@@ -31,11 +31,13 @@ from .errors import InvalidCaseField
 from .forms import (
     CaseCreateForm,
     CaseFilterForm,
+    ClusterForm,
     PersonSearchForm,
     RevisitForm,
     TransitionForm,
 )
-from .models import Case
+from .linelist import county_code
+from .models import Case, Cluster
 
 PAGE_SIZE = 50
 PERSON_FIELDS = (
@@ -136,6 +138,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": services.can_write(request.user),
         "can_revisit": case.status in machine.REVISIT_STATUSES,
         "revisit_form": RevisitForm(initial={"date": timezone.localdate()}),
+        "cluster_form": ClusterForm(
+            clusters=_county_clusters(request, case), initial={"cluster": case.cluster_id}
+        ),
         "breadcrumb": case.jurisdiction.ancestors(),
     }
     return render(request, "cases/case_detail.html", context)
@@ -199,6 +204,38 @@ def case_revisit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Revisit recorded."))
     else:
         messages.error(request, _("Enter a valid date and result."))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+def _county_clusters(request: HttpRequest, case: Case) -> QuerySet[Cluster]:
+    county = Jurisdiction.objects.filter(code=county_code(case.jurisdiction.path)).first()
+    return selectors.cluster_list(user=request.user, jurisdiction=county or case.jurisdiction)
+
+
+@require_POST
+@login_required
+def case_cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the case to a cluster of its county, or to a new one (opened in the case's
+    jurisdiction)."""
+    case = _get_case(request, pk)
+    form = ClusterForm(request.POST, clusters=_county_clusters(request, case))
+    if not form.is_valid():
+        messages.error(request, _("Choose a cluster or name a new one."))
+        return redirect("cases:case_detail", pk=case.pk)
+    try:
+        cluster = form.cleaned_data["cluster"]
+        if form.cleaned_data["new_name"]:
+            cluster = services.cluster_create(
+                actor=request.user,
+                jurisdiction=case.jurisdiction,
+                name=form.cleaned_data["new_name"],
+                setting=form.cleaned_data["setting"],
+            )
+        services.case_cluster_set(actor=request.user, case=case, cluster=cluster)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Cluster saved."))
     return redirect("cases:case_detail", pk=case.pk)
 
 

@@ -253,3 +253,26 @@ def test_facility_occupancy(county_officer: Any, lusong: Any, hospital: Any) -> 
     assert "芦淞区定点医院" in body
     assert '<td data-label="已占用">1</td>' in body
     assert '<td data-label="空床">199</td>' in body
+
+
+def test_cluster_form_links_and_opens_clusters(
+    county_officer: Any, sibling_officer: Any, cases: Any
+) -> None:
+    own = cases["own"]
+    url = reverse("cases:case_cluster", args=[own.pk])
+    r = client_for(sibling_officer).post(url, {"new_name": "外区", "setting": "family"})
+    assert r.status_code == 404
+    c = client_for(county_officer)
+    r = c.post(url, {"new_name": "某家庭聚集", "setting": "family"})
+    assert r.status_code == 302
+    own.refresh_from_db()
+    assert own.cluster is not None and own.cluster.name == "某家庭聚集"
+    other = cases["own_free"]
+    r = c.post(
+        reverse("cases:case_cluster", args=[other.pk]),
+        {"cluster": own.cluster_id, "setting": "family"},
+    )
+    other.refresh_from_db()
+    assert other.cluster_id == own.cluster_id
+    body = c.get(reverse("cases:case_detail", args=[other.pk])).content.decode()
+    assert "某家庭聚集" in body
