@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from epitrace.schemas import COMPANIONS_SCHEMA, PAIRS_SCHEMA
 from epitrace.sources import ParquetPings, PingSource, StoreSlice, TablePings, index_ids_of
 from epitrace.store import Store
 
-PingsInput: TypeAlias = PingSource | Store | pa.Table | str | Path
+PingsInput: TypeAlias = PingSource | Store | pa.Table | str | Path | Sequence[str | Path]
 IndexInput: TypeAlias = pa.Table | pa.Array | pa.ChunkedArray | Iterable[int]
 
 
@@ -60,6 +60,8 @@ def resolve_pings(pings: PingsInput, params: CompanionParams) -> PingSource:
         return pings.slice(params.window, params.slot_minutes)
     if isinstance(pings, pa.Table):
         return TablePings.of(pings)
+    if not isinstance(pings, str | Path):
+        return ParquetPings.open(pings)  # several files or directories
     if Store.is_store(pings):
         return Store.open(pings).slice(params.window, params.slot_minutes)
     return ParquetPings.open(pings)
@@ -103,10 +105,10 @@ def find_companions(
 ) -> CompanionResult:
     """Time-space companions of ``index`` persons in ``pings`` under ``params``.
 
-    ``pings``: a pings table, raw Parquet (file, directory, ``ParquetPings``), a ping store
-    (directory, ``Store`` or ``StoreSlice``). ``index``: a table with ``person_id``, an array or
-    ints. Returns one row per (index person, companion) for hop 1 (``hop = 1``), ordered by
-    (index_person_id, companion_id).
+    ``pings``: a pings table, raw Parquet (file, directory, a list of them, ``ParquetPings``),
+    a ping store (directory, ``Store`` or ``StoreSlice``). ``index``: a table with
+    ``person_id``, an array or ints. Returns one row per (index person, companion) for hop 1
+    (``hop = 1``), ordered by (index_person_id, companion_id).
 
     With ``params.second_hop``, the first-hop companions who are not index persons become the
     index of a second hop over the same window and rule; its rows (``hop = 2``) keep only

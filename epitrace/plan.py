@@ -55,8 +55,8 @@ def companion_pairs_sql(
 
     Steps (each a CTE, named for what it holds):
 
-    1. ``idx_cells``: cells the index persons were seen in during the window;
-    2. ``idx_occ``: distinct (index person, cell, slot) of the index persons;
+    1. ``idx_occ``: distinct (index person, cell, slot) of the index persons, and
+    2. ``idx_cells``: the cells they were seen in (for a store: first, from ``person_cells``);
     3. ``hits``: every other person in one of those (cell, slot) pairs;
     4. ``pair_cells``: per (index person, companion, cell): shared slots, first and last slot;
     5. ``heavy`` (clause on): (person, cell) pairs with more than the cell-hours threshold over
@@ -72,7 +72,7 @@ def companion_pairs_sql(
     steps: list[tuple[str, str]] = []
 
     if shape.store:
-        # The per-person file is ~25x smaller than occupancy and sorted by person, so reading
+        # The per-person file is ~15x smaller than occupancy and sorted by person, so reading
         # it first tells which cells to read at all (Parquet row groups are sorted by cell).
         steps.append(
             (
@@ -97,8 +97,7 @@ def companion_pairs_sql(
                 f"WHERE person_id IN (SELECT person_id FROM {p}idx)",
             )
         )
-        if threshold is not None:
-            steps.append(("idx_cells", "SELECT DISTINCT cell_id FROM idx_occ"))
+        steps.append(("idx_cells", "SELECT DISTINCT cell_id FROM idx_occ"))
 
     # An index person is never their own companion; another index person can be.
     steps.append(
