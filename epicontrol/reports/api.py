@@ -105,12 +105,21 @@ class SeriesPoint(FiguresOut):
     source: str
 
 
+class ChildSeriesOut(Schema):
+    jurisdiction: str
+    jurisdiction_name: str
+    items: list[SeriesPoint]
+
+
 class SeriesOut(Schema):
     jurisdiction: str
     jurisdiction_name: str
     start: dt.date
     end: dt.date
     items: list[SeriesPoint]
+    children: list[ChildSeriesOut] = Field(
+        default_factory=list, description="With children=true: the series of each unit below"
+    )
 
 
 class DiscrepancyOut(Schema):
@@ -173,6 +182,10 @@ class RangeQuery(Schema):
     jurisdiction: str = Field(..., max_length=20)
     start: dt.date
     end: dt.date
+
+
+class SeriesQuery(RangeQuery):
+    children: bool = Field(False, description="Also the series of every unit directly below")
 
 
 class ReconciliationQuery(RangeQuery):
@@ -303,17 +316,34 @@ def daily_rows(request: HttpRequest, query: Query[RowsQuery]) -> dict[str, Any]:
 
 
 @router.get("/series", response={200: SeriesOut, 404: ErrorOut, 422: ErrorOut})
-def series_get(request: HttpRequest, query: Query[RangeQuery]) -> SeriesOut:
-    """The epidemic curve: one point per date. Errors: ``reconciliation.invalid_range``."""
+def series_get(request: HttpRequest, query: Query[SeriesQuery]) -> SeriesOut:
+    """The epidemic curve: one point per date (and, with ``children``, the curve of every unit
+    directly below, rolled up from one read). Errors: ``reconciliation.invalid_range``."""
     node = selectors.node_get(user=request.user, code=query.jurisdiction)
-    points = selectors.series(user=request.user, node=node, start=query.start, end=query.end)
+    children: list[ChildSeriesOut] = []
+    if query.children:
+        both = selectors.series_with_children(
+            user=request.user, node=node, start=query.start, end=query.end
+        )
+        points = both[0][1]
+        children = [
+            ChildSeriesOut(jurisdiction=c.code, jurisdiction_name=c.name, items=_points(p))
+            for c, p in both[1:]
+        ]
+    else:
+        points = selectors.series(user=request.user, node=node, start=query.start, end=query.end)
     return SeriesOut(
         jurisdiction=node.code,
         jurisdiction_name=node.name,
         start=query.start,
         end=query.end,
-        items=[SeriesPoint(date=p.day, source=p.source, **_figures(p)) for p in points],
+        items=_points(points),
+        children=children,
     )
+
+
+def _points(points: list[DayFigures]) -> list[SeriesPoint]:
+    return [SeriesPoint(date=p.day, source=p.source, **_figures(p)) for p in points]
 
 
 @router.get("/reconciliation", response={200: Page[DiscrepancyOut], 404: ErrorOut, 422: ErrorOut})

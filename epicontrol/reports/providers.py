@@ -20,6 +20,7 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldError
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,7 @@ def line_list(
     cities that have records (at province scale most dashboards touch a handful).
     """
     fn = _selector(CASES_APP, "line_list_daily")
-    if fn is None:
+    if fn is None or not _has_case_records(root_path):
         return {}
     probe: Mapping[str, Mapping[dt.date, Mapping[str, Any]]] = fn(
         root_path=root_path, start=end, end=end
@@ -96,6 +97,19 @@ def line_list(
             for day, figures in by_day.items()
         }
     return out
+
+
+def _has_case_records(root_path: str) -> bool:
+    """Whether the cases app has any record under ``root_path`` (one indexed EXISTS query).
+
+    Most areas have no line list at all; asking first saves the line list's queries there.
+    Answers True (ask the line list) when the model is not shaped as expected.
+    """
+    try:
+        case_model = apps.get_model("cases", "Case")
+        return bool(case_model.objects.filter(jurisdiction__path__startswith=root_path).exists())
+    except (LookupError, FieldError):
+        return True
 
 
 def _city_prefix(path: str) -> str:

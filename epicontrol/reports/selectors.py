@@ -255,6 +255,22 @@ def series(*, user: Any, node: Node, start: dt.date, end: dt.date) -> list[DayFi
     return [context.figures(node.key, d, population=node.population) for d in _dates(start, end)]
 
 
+def series_with_children(
+    *, user: Any, node: Node, start: dt.date, end: dt.date
+) -> list[tuple[Node, list[DayFigures]]]:
+    """The series of a node and of every unit directly below it, from one read of the subtree
+    (roll-up to every level for a whole range). Raises InvalidRange."""
+    check_range(start, end)
+    days = _dates(start, end)
+    context = FigureContext(node, start, end, subtree_dates=days)
+    out = [(node, [context.figures(node.key, d, population=node.population) for d in days])]
+    for child in child_nodes(node=node, day=end):
+        out.append(
+            (child, [context.figures(child.key, d, population=child.population) for d in days])
+        )
+    return out
+
+
 def child_nodes(*, node: Node, day: dt.date) -> list[Node]:
     """Divisions directly below a node (valid on ``day``) and the non-geographic units under it."""
     if node.unit is not None:

@@ -174,6 +174,27 @@ def test_series(api_client_for: Any, province_officer: Any, zhuzhou: None) -> No
     ]
 
 
+def test_series_with_children(api_client_for: Any, province_officer: Any, zhuzhou: None) -> None:
+    body = (
+        api_client_for(province_officer)
+        .get(
+            "/api/v1/reports/series",
+            {
+                "jurisdiction": "430000",
+                "start": "2020-02-14",
+                "end": "2020-02-15",
+                "children": "true",
+            },
+        )
+        .json()
+    )
+    assert [i["confirmed_cumulative"] for i in body["items"]] == [80, 84]
+    by_code = {c["jurisdiction"]: c["items"] for c in body["children"]}
+    assert [i["confirmed_cumulative"] for i in by_code["430200"]] == [75, 78]
+    assert [i["cured_new"] for i in by_code["430800"]] == [2, 2]
+    assert [i["source"] for i in by_code["430100"]] == ["none", "none"]
+
+
 def test_series_rejects_a_reversed_range(api_client_for: Any, province_officer: Any) -> None:
     response = api_client_for(province_officer).get(
         "/api/v1/reports/series",
