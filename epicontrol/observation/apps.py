@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.core.navigation import NavItem
 
@@ -15,7 +15,19 @@ class ObservationConfig(AppConfig):
     label = "observation"
     verbose_name = "Medical observation"
     nav = [
-        NavItem(_("Observation"), "observation:list", roles=_FIELD, order=40),
-        NavItem(_("Observation alerts"), "observation:alerts", roles=_FIELD, order=41),
-        NavItem(_("Isolation sites"), "observation:sites", roles=_FIELD, order=42),
+        NavItem(
+            pgettext_lazy("observation", "Observation"), "observation:list", roles=_FIELD, order=40
+        ),
+        NavItem(
+            pgettext_lazy("observation", "Observation alerts"),
+            "observation:alerts",
+            roles=_FIELD,
+            order=41,
+        ),
+        NavItem(
+            pgettext_lazy("observation", "Isolation sites"),
+            "observation:sites",
+            roles=_FIELD,
+            order=42,
+        ),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.jurisdictions.choices import UnitKind
 
@@ -16,12 +16,15 @@ class Category(models.TextChoices):
     ``seed/policy_versions.json``).
     """
 
-    CLOSE_CONTACT = "close_contact", _("Close contact")
-    SECONDARY_CONTACT = "secondary_contact", _("Secondary close contact")
-    INBOUND_TRAVELLER = "inbound_traveller", _("Inbound traveller")
-    RETURNEE = "returnee", _("Returnee from an epidemic area")
-    SUSPECTED = "suspected", _("Suspected case")
-    FEVER_UNEXCLUDED = "fever_unexcluded", _("Fever patient, infection not excluded")
+    CLOSE_CONTACT = "close_contact", pgettext_lazy("observation", "Close contact")
+    SECONDARY_CONTACT = "secondary_contact", pgettext_lazy("observation", "Secondary close contact")
+    INBOUND_TRAVELLER = "inbound_traveller", pgettext_lazy("observation", "Inbound traveller")
+    RETURNEE = "returnee", pgettext_lazy("observation", "Returnee from an epidemic area")
+    SUSPECTED = "suspected", pgettext_lazy("observation", "Suspected case")
+    FEVER_UNEXCLUDED = (
+        "fever_unexcluded",
+        pgettext_lazy("observation", "Fever patient, infection not excluded"),
+    )
 
 
 # Categories whose rule lives in the national protocol editions (``ProtocolParams`` attributes).
@@ -31,59 +34,65 @@ NATIONAL_CATEGORIES = frozenset(
 
 
 class Kind(models.TextChoices):
-    HOME_ISOLATION = "home_isolation", _("Home isolation")
-    CENTRALISED_ISOLATION = "centralised_isolation", _("Centralised isolation")
-    HOME_HEALTH_MONITORING = "home_health_monitoring", _("Home health monitoring")
+    HOME_ISOLATION = "home_isolation", pgettext_lazy("observation", "Home isolation")
+    CENTRALISED_ISOLATION = (
+        "centralised_isolation",
+        pgettext_lazy("observation", "Centralised isolation"),
+    )
+    HOME_HEALTH_MONITORING = (
+        "home_health_monitoring",
+        pgettext_lazy("observation", "Home health monitoring"),
+    )
 
 
 class AnchorBasis(models.TextChoices):
     """What day 0 of the period is (the rule's ``start``)."""
 
-    LAST_EXPOSURE = "last_exposure", _("Last exposure")
-    ARRIVAL = "arrival", _("Arrival")
-    ISOLATION = "isolation", _("Isolation")
+    LAST_EXPOSURE = "last_exposure", pgettext_lazy("observation", "Last exposure")
+    ARRIVAL = "arrival", pgettext_lazy("observation", "Arrival")
+    ISOLATION = "isolation", pgettext_lazy("observation", "Isolation")
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", _("Under observation")
-    RELEASED = "released", _("Released")
-    TRANSFERRED = "transferred", _("Transferred to hospital")
-    CLOSED = "closed", _("Closed (moved away or entered in error)")
+    ACTIVE = "active", pgettext_lazy("observation", "Under observation")
+    RELEASED = "released", pgettext_lazy("observation", "Released")
+    TRANSFERRED = "transferred", pgettext_lazy("observation", "Transferred to hospital")
+    CLOSED = "closed", pgettext_lazy("observation", "Closed (moved away or entered in error)")
 
 
 class CheckSource(models.TextChoices):
-    GRID_WORKER = "grid_worker", _("Grid worker")
-    SELF = "self", _("Self-reported")
+    GRID_WORKER = "grid_worker", pgettext_lazy("observation", "Grid worker")
+    SELF = "self", pgettext_lazy("observation", "Self-reported")
 
 
 class Symptom(models.TextChoices):
-    COUGH = "cough", _("Cough")
-    SORE_THROAT = "sore_throat", _("Sore throat")
-    FATIGUE = "fatigue", _("Fatigue")
-    SHORT_BREATH = "short_breath", _("Shortness of breath")
-    DIARRHOEA = "diarrhoea", _("Diarrhoea")
-    TASTE_SMELL = "taste_smell", _("Loss of taste or smell")
-    MUSCLE_PAIN = "muscle_pain", _("Muscle pain")
-    OTHER = "other", _("Other")
+    COUGH = "cough", pgettext_lazy("observation", "Cough")
+    SORE_THROAT = "sore_throat", pgettext_lazy("observation", "Sore throat")
+    FATIGUE = "fatigue", pgettext_lazy("observation", "Fatigue")
+    SHORT_BREATH = "short_breath", pgettext_lazy("observation", "Shortness of breath")
+    DIARRHOEA = "diarrhoea", pgettext_lazy("observation", "Diarrhoea")
+    TASTE_SMELL = "taste_smell", pgettext_lazy("observation", "Loss of taste or smell")
+    MUSCLE_PAIN = "muscle_pain", pgettext_lazy("observation", "Muscle pain")
+    OTHER = "other", pgettext_lazy("observation", "Other")
 
 
 class LabResult(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    NEGATIVE = "negative", _("Negative")
-    POSITIVE = "positive", _("Positive")
+    PENDING = "pending", pgettext_lazy("observation", "Pending")
+    NEGATIVE = "negative", pgettext_lazy("observation", "Negative")
+    POSITIVE = "positive", pgettext_lazy("observation", "Positive")
 
 
 class AlertKind(models.TextChoices):
-    FEVER = "fever", _("Fever")
-    SYMPTOMS = "symptoms", _("Symptoms reported")
-    MISSED_CHECK = "missed_check", _("Missed check")
-    POSITIVE_TEST = "positive_test", _("Positive test")
+    FEVER = "fever", pgettext_lazy("observation", "Fever")
+    SYMPTOMS = "symptoms", pgettext_lazy("observation", "Symptoms reported")
+    MISSED_CHECK = "missed_check", pgettext_lazy("observation", "Missed check")
+    POSITIVE_TEST = "positive_test", pgettext_lazy("observation", "Positive test")
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("observation", "Open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("observation", "Acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("observation", "Resolved")
 
 
 class SiteCategory(models.TextChoices):
@@ -92,11 +101,14 @@ class SiteCategory(models.TextChoices):
     When the policy in force says ``separate_site_categories``, each category has its own sites.
     """
 
-    CONFIRMED = "confirmed", _("Confirmed cases")
-    SUSPECTED = "suspected", _("Suspected cases")
-    FEVER_UNEXCLUDED = "fever_unexcluded", _("Fever patients, infection not excluded")
-    CLOSE_CONTACT = "close_contact", _("Close contacts")
-    OTHER = "other", _("Other persons under observation")
+    CONFIRMED = "confirmed", pgettext_lazy("observation", "Confirmed cases")
+    SUSPECTED = "suspected", pgettext_lazy("observation", "Suspected cases")
+    FEVER_UNEXCLUDED = (
+        "fever_unexcluded",
+        pgettext_lazy("observation", "Fever patients, infection not excluded"),
+    )
+    CLOSE_CONTACT = "close_contact", pgettext_lazy("observation", "Close contacts")
+    OTHER = "other", pgettext_lazy("observation", "Other persons under observation")
 
 
 # Which site category an observation category belongs to (a taxonomy, not a rule).
@@ -111,23 +123,23 @@ SITE_CATEGORY_OF: dict[str, str] = {
 
 
 class NeedKind(models.TextChoices):
-    FOOD = "food", _("Food")
-    MEDICINE = "medicine", _("Medicine")
-    OTHER = "other", _("Other")
+    FOOD = "food", pgettext_lazy("observation", "Food")
+    MEDICINE = "medicine", pgettext_lazy("observation", "Medicine")
+    OTHER = "other", pgettext_lazy("observation", "Other")
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    HANDLED = "handled", _("Handled")
+    OPEN = "open", pgettext_lazy("observation", "Open")
+    HANDLED = "handled", pgettext_lazy("observation", "Handled")
 
 
 class Transition(models.TextChoices):
     """Actions of ``POST /observations/<id>/transition``."""
 
-    RELEASE = "release", _("Release")
-    EXTEND = "extend", _("Extend")
-    TRANSFER = "transfer", _("Transfer to hospital")
-    CLOSE = "close", _("Close")
+    RELEASE = "release", pgettext_lazy("observation", "Release")
+    EXTEND = "extend", pgettext_lazy("observation", "Extend")
+    TRANSFER = "transfer", pgettext_lazy("observation", "Transfer to hospital")
+    CLOSE = "close", pgettext_lazy("observation", "Close")
 
 
 # Facilities a person under observation can be transferred to.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.jurisdictions.models import Unit
 
@@ -18,30 +18,40 @@ class DateInput(forms.DateInput):
 
 class StartForm(forms.Form):
     id_number = forms.CharField(
-        label=_("ID number of the person"),
+        label=pgettext_lazy("observation", "ID number of the person"),
         max_length=40,
-        help_text=_("The person must be in the people registry of your area."),
+        help_text=pgettext_lazy(
+            "observation", "The person must be in the people registry of your area."
+        ),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=pgettext_lazy("observation", "Category"), choices=Category.choices
+    )
     anchor_date = forms.DateField(
-        label=_("Last exposure or arrival date"),
+        label=pgettext_lazy("observation", "Last exposure or arrival date"),
         widget=DateInput,
-        help_text=_("Day 0. Day 1 is the day after; the plan follows the edition in force then."),
+        help_text=pgettext_lazy(
+            "observation",
+            "Day 0. Day 1 is the day after; the plan follows the edition in force then.",
+        ),
     )
     kind = forms.ChoiceField(
-        label=_("Kind of observation"),
-        choices=[("", _("As the policy says")), *Kind.choices],
+        label=pgettext_lazy("observation", "Kind of observation"),
+        choices=[("", pgettext_lazy("observation", "As the policy says")), *Kind.choices],
         required=False,
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("observation", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class CheckForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=24)
     temperature_c = forms.DecimalField(
-        label=_("Temperature (°C)"),
+        label=pgettext_lazy("observation", "Temperature (°C)"),
         max_digits=4,
         decimal_places=1,
         widget=forms.NumberInput(
@@ -49,19 +59,25 @@ class CheckForm(forms.Form):
         ),
     )
     symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"),
+        label=pgettext_lazy("observation", "Symptoms"),
         choices=Symptom.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    note = forms.CharField(
+        label=pgettext_lazy("observation", "Note"), required=False, max_length=300
+    )
 
 
 class LabTestForm(forms.Form):
-    sample_date = forms.DateField(label=_("Sample date"), widget=DateInput)
-    result = forms.ChoiceField(label=_("Result"), choices=LabResult.choices)
+    sample_date = forms.DateField(
+        label=pgettext_lazy("observation", "Sample date"), widget=DateInput
+    )
+    result = forms.ChoiceField(
+        label=pgettext_lazy("observation", "Result"), choices=LabResult.choices
+    )
     ct_value = forms.DecimalField(
-        label=_("Ct value"),
+        label=pgettext_lazy("observation", "Ct value"),
         required=False,
         max_digits=5,
         decimal_places=2,
@@ -71,18 +87,28 @@ class LabTestForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    on = forms.DateField(label=_("Release date"), widget=DateInput, required=False)
-    reason = forms.CharField(label=_("Note"), required=False, max_length=300)
+    on = forms.DateField(
+        label=pgettext_lazy("observation", "Release date"), widget=DateInput, required=False
+    )
+    reason = forms.CharField(
+        label=pgettext_lazy("observation", "Note"), required=False, max_length=300
+    )
 
 
 class ExtendForm(forms.Form):
-    new_end_date = forms.DateField(label=_("New end date"), widget=DateInput)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    new_end_date = forms.DateField(
+        label=pgettext_lazy("observation", "New end date"), widget=DateInput
+    )
+    reason = forms.CharField(label=pgettext_lazy("observation", "Reason"), max_length=300)
 
 
 class TransferForm(forms.Form):
-    facility = forms.ModelChoiceField(label=_("Designated hospital"), queryset=Unit.objects.none())
-    reason = forms.CharField(label=_("Note"), required=False, max_length=300)
+    facility = forms.ModelChoiceField(
+        label=pgettext_lazy("observation", "Designated hospital"), queryset=Unit.objects.none()
+    )
+    reason = forms.CharField(
+        label=pgettext_lazy("observation", "Note"), required=False, max_length=300
+    )
 
     def __init__(self, *args: Any, facilities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,11 +116,14 @@ class TransferForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (moved away, entered in error …)"), max_length=300)
+    reason = forms.CharField(
+        label=pgettext_lazy("observation", "Reason (moved away, entered in error …)"),
+        max_length=300,
+    )
 
 
 class RoomAssignForm(forms.Form):
-    room = forms.ChoiceField(label=_("Room"))
+    room = forms.ChoiceField(label=pgettext_lazy("observation", "Room"))
 
     def __init__(self, *args: Any, rooms: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,35 +133,41 @@ class RoomAssignForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Need"), choices=NeedKind.choices)
-    detail = forms.CharField(label=_("Details"), max_length=300)
+    kind = forms.ChoiceField(label=pgettext_lazy("observation", "Need"), choices=NeedKind.choices)
+    detail = forms.CharField(label=pgettext_lazy("observation", "Details"), max_length=300)
 
 
 class NeedHandleForm(forms.Form):
-    note = forms.CharField(label=_("How it was handled"), required=False, max_length=300)
+    note = forms.CharField(
+        label=pgettext_lazy("observation", "How it was handled"), required=False, max_length=300
+    )
 
 
 class ReplanForm(forms.Form):
     as_of = forms.DateField(
-        label=_("New edition applies from"),
+        label=pgettext_lazy("observation", "New edition applies from"),
         widget=DateInput,
         required=False,
-        help_text=_("Default today."),
+        help_text=pgettext_lazy("observation", "Default today."),
     )
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
+        label=pgettext_lazy("observation", "Category"),
+        choices=[("", pgettext_lazy("observation", "All")), *Category.choices],
+        required=False,
     )
 
 
 class SiteForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"))
+    name = forms.CharField(label=pgettext_lazy("observation", "Name"), max_length=200)
+    jurisdiction = forms.ChoiceField(label=pgettext_lazy("observation", "Jurisdiction"))
     category = forms.ChoiceField(
-        label=_("Designated for"),
-        choices=[("", _("Not designated")), *SiteCategory.choices],
+        label=pgettext_lazy("observation", "Designated for"),
+        choices=[("", pgettext_lazy("observation", "Not designated")), *SiteCategory.choices],
         required=False,
     )
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(
+        label=pgettext_lazy("observation", "Address"), max_length=300, required=False
+    )
 
     def __init__(self, *args: Any, jurisdictions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,13 +177,15 @@ class SiteForm(forms.Form):
 
 
 class RoomForm(forms.Form):
-    number = forms.CharField(label=_("Room number"), max_length=20)
-    beds = forms.IntegerField(label=_("Beds"), min_value=1, max_value=50, initial=1)
+    number = forms.CharField(label=pgettext_lazy("observation", "Room number"), max_length=20)
+    beds = forms.IntegerField(
+        label=pgettext_lazy("observation", "Beds"), min_value=1, max_value=50, initial=1
+    )
 
 
 class DesignationForm(forms.Form):
     category = forms.ChoiceField(
-        label=_("Designated for"),
-        choices=[("", _("Not designated")), *SiteCategory.choices],
+        label=pgettext_lazy("observation", "Designated for"),
+        choices=[("", pgettext_lazy("observation", "Not designated")), *SiteCategory.choices],
         required=False,
     )

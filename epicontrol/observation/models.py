@@ -181,6 +181,12 @@ class Observation(TimeStampedModel):
         return (day - self.anchor_date).days
 
     @property
+    def issuing_jurisdiction(self) -> Any:
+        """Who signs the release notice: the community for an observation owned by a grid."""
+        j = self.jurisdiction
+        return j.parent if j.level == "grid" and j.parent_id else j
+
+    @property
     def day_number_today(self) -> int:
         return self.day_number(timezone.localdate())
 

@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.errors import NotFound
 from epicontrol.core.figures import Figure
@@ -189,6 +189,7 @@ class PlanDay:
     is_today: bool = False
     is_future: bool = False
     overdue_slots: list[int] = field(default_factory=list)
+    after_end: bool = False
 
 
 def plan_days(observation: Observation, *, now: dt.datetime | None = None) -> list[PlanDay]:
@@ -213,7 +214,9 @@ def plan_days(observation: Observation, *, now: dt.datetime | None = None) -> li
             is_today=day == today,
             is_future=day > today,
         )
-        if day >= observation.checks_from:
+        after_end = observation.ended_on is not None and day > observation.ended_on
+        row.after_end = after_end
+        if day >= observation.checks_from and not after_end:
             row.overdue_slots = [
                 s
                 for s in range(1, observation.checks_per_day + 1)
@@ -478,63 +481,63 @@ def dashboard_figures(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) ->
     return [
         Figure(
             "observation.active",
-            _("Under medical observation"),
+            pgettext("observation", "Under medical observation"),
             counts["active"],
             active_url,
             group,
         ),
         Figure(
             "observation.active_home_isolation",
-            _("In home isolation"),
+            pgettext("observation", "In home isolation"),
             counts["home"],
             kind_url(Kind.HOME_ISOLATION),
             group,
         ),
         Figure(
             "observation.active_centralised_isolation",
-            _("In centralised isolation"),
+            pgettext("observation", "In centralised isolation"),
             counts["centralised"],
             kind_url(Kind.CENTRALISED_ISOLATION),
             group,
         ),
         Figure(
             "observation.active_home_health_monitoring",
-            _("In home health monitoring"),
+            pgettext("observation", "In home health monitoring"),
             counts["monitoring"],
             kind_url(Kind.HOME_HEALTH_MONITORING),
             group,
         ),
         Figure(
             "observation.released_today",
-            _("Released from observation today"),
+            pgettext("observation", "Released from observation today"),
             counts["released"],
             _url("observation:list", status="released", ended_on=iso, jurisdiction=code),
             group,
         ),
         Figure(
             "observation.cleared_after_incubation",
-            _("Cleared after the incubation period, cumulative"),
+            pgettext("observation", "Cleared after the incubation period, cumulative"),
             counts["cleared"],
             _url("observation:list", cleared="1", jurisdiction=code),
             group,
         ),
         Figure(
             "observation.open_alerts",
-            _("Open observation alerts"),
+            pgettext("observation", "Open observation alerts"),
             open_alerts,
             _url("observation:alerts", jurisdiction=code) if is_today else None,
             group,
         ),
         Figure(
             "observation.site_occupied",
-            _("Isolation-site beds occupied"),
+            pgettext("observation", "Isolation-site beds occupied"),
             occupied,
             reverse("observation:sites"),
             group,
         ),
         Figure(
             "observation.site_beds",
-            _("Isolation-site beds"),
+            pgettext("observation", "Isolation-site beds"),
             beds if sites.exists() else None,
             reverse("observation:sites"),
             group,

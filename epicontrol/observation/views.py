@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epicontrol.core.errors import DomainError, NotFound
@@ -60,8 +60,10 @@ def _get(fn: Any, **kwargs: Any) -> Any:
 
 def _slot_label(slot: int, per_day: int) -> str:
     if per_day == 2:
-        return _("Morning") if slot == 1 else _("Evening")
-    return _("Check %(n)s") % {"n": slot}
+        return (
+            pgettext("observation", "Morning") if slot == 1 else pgettext("observation", "Evening")
+        )
+    return pgettext("observation", "Check %(n)s") % {"n": slot}
 
 
 def _query(request: HttpRequest, *drop: str) -> str:
@@ -133,7 +135,9 @@ def observation_start(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         matches = list(person_list(user=user, id_number=data["id_number"])[:2])
         if len(matches) != 1:
-            form.add_error("id_number", _("No person with this ID number in your area."))
+            form.add_error(
+                "id_number", pgettext("observation", "No person with this ID number in your area.")
+            )
         else:
             try:
                 obs = services.observation_start(
@@ -147,7 +151,7 @@ def observation_start(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, _("Observation started."))
+                messages.success(request, pgettext("observation", "Observation started."))
                 return redirect("observation:detail", pk=obs.pk)
     return render(request, "observation/start.html", {"form": form})
 
@@ -226,14 +230,22 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
                 if check.temperature_c >= obs.fever_threshold_c:
                     messages.warning(
                         request,
-                        _("%(slot)s check recorded: fever %(t)s °C — an alert was raised.")
+                        pgettext(
+                            "observation",
+                            "%(slot)s check recorded: fever %(t)s °C — an alert was raised.",
+                        )
                         % {"slot": label, "t": check.temperature_c},
                     )
                 else:
-                    messages.success(request, _("%(slot)s check recorded.") % {"slot": label})
+                    messages.success(
+                        request,
+                        pgettext("observation", "%(slot)s check recorded.") % {"slot": label},
+                    )
                 return redirect("observation:check", pk=obs.pk)
         else:
-            messages.error(request, _("Enter a temperature between 34.0 and 43.0 °C."))
+            messages.error(
+                request, pgettext("observation", "Enter a temperature between 34.0 and 43.0 °C.")
+            )
     slots = []
     for row in selectors.slots_of_day(obs, today):
         slot = row["slot"]
@@ -289,7 +301,7 @@ def _act(request: HttpRequest, obs: Observation, action: str) -> str | None:
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["reason"],
             )
-            return _("Released from medical observation.")
+            return pgettext("observation", "Released from medical observation.")
     elif action == Transition.EXTEND:
         form = ExtendForm(post)
         if form.is_valid():
@@ -299,7 +311,7 @@ def _act(request: HttpRequest, obs: Observation, action: str) -> str | None:
                 new_end_date=form.cleaned_data["new_end_date"],
                 reason=form.cleaned_data["reason"],
             )
-            return _("Observation extended.")
+            return pgettext("observation", "Observation extended.")
     elif action == Transition.TRANSFER:
         form = TransferForm(post, facilities=selectors.transfer_facilities(user=user))
         if form.is_valid():
@@ -309,19 +321,19 @@ def _act(request: HttpRequest, obs: Observation, action: str) -> str | None:
                 facility=form.cleaned_data["facility"],
                 note=form.cleaned_data["reason"],
             )
-            return _("Transferred to the designated hospital.")
+            return pgettext("observation", "Transferred to the designated hospital.")
     elif action == Transition.CLOSE:
         form = CloseForm(post)
         if form.is_valid():
             services.observation_close(
                 actor=user, observation=obs, reason=form.cleaned_data["reason"]
             )
-            return _("Observation closed.")
+            return pgettext("observation", "Observation closed.")
     elif action == "test":
         form = LabTestForm(post)
         if form.is_valid():
             services.lab_test_record(actor=user, observation=obs, **form.cleaned_data)
-            return _("Test recorded.")
+            return pgettext("observation", "Test recorded.")
     elif action == "room":
         rooms = selectors.free_rooms(user=user, observation=obs)
         form = RoomAssignForm(post, rooms=rooms)
@@ -330,15 +342,18 @@ def _act(request: HttpRequest, obs: Observation, action: str) -> str | None:
             if room is None:
                 raise Http404
             services.room_assign(actor=user, observation=obs, room=room)
-            return _("Room assigned.")
+            return pgettext("observation", "Room assigned.")
     elif action == "need":
         form = NeedForm(post)
         if form.is_valid():
             services.need_create(actor=user, observation=obs, **form.cleaned_data)
-            return _("Request recorded.")
+            return pgettext("observation", "Request recorded.")
     else:
         raise Http404
-    messages.error(request, _("Please correct the form: %(errors)s") % {"errors": _errors(form)})
+    messages.error(
+        request,
+        pgettext("observation", "Please correct the form: %(errors)s") % {"errors": _errors(form)},
+    )
     return None
 
 
@@ -383,7 +398,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kind": kind or "",
             "kinds": AlertKind.choices,
-            "statuses": [("open", _("Not resolved")), *AlertStatus.choices, ("all", _("All"))],
+            "statuses": [
+                ("open", pgettext("observation", "Not resolved")),
+                *AlertStatus.choices,
+                ("all", pgettext("observation", "All")),
+            ],
             "can_act": has_any_role(request.user, FIELD_ROLES),
             "querystring_base": _query(request),
         },
@@ -430,9 +449,10 @@ def replan(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    _(
+                    pgettext(
+                        "observation",
                         "Re-planned %(n)s observations under %(policy)s (%(skipped)s left as "
-                        "they were)."
+                        "they were).",
                     )
                     % {
                         "n": record.changed,
@@ -462,7 +482,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
-            "statuses": [*NeedStatus.choices, ("all", _("All"))],
+            "statuses": [*NeedStatus.choices, ("all", pgettext("observation", "All"))],
             "can_act": has_any_role(request.user, FIELD_ROLES),
             "handle_form": NeedHandleForm(),
             "querystring_base": _query(request),
@@ -481,7 +501,7 @@ def need_handle(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Marked as handled."))
+        messages.success(request, pgettext("observation", "Marked as handled."))
     return redirect("observation:needs")
 
 
@@ -519,7 +539,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, _("Isolation site created."))
+                messages.success(request, pgettext("observation", "Isolation site created."))
                 return redirect("observation:site", pk=site.pk)
     sites = list(selectors.site_list(user=user)[:200])
     return render(
@@ -547,7 +567,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("form") == "room" and room_form.is_valid():
                 services.room_create(actor=user, site=site, **room_form.cleaned_data)
-                messages.success(request, _("Room added."))
+                messages.success(request, pgettext("observation", "Room added."))
                 return redirect("observation:site", pk=site.pk)
             if request.POST.get("form") == "designation" and designation_form.is_valid():
                 services.site_designate(
@@ -555,7 +575,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     site=site,
                     category=designation_form.cleaned_data["category"] or None,
                 )
-                messages.success(request, _("Designation saved."))
+                messages.success(request, pgettext("observation", "Designation saved."))
                 return redirect("observation:site", pk=site.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

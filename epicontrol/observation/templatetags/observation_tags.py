@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.observation.choices import (
     AlertKind,
@@ -59,8 +59,12 @@ def symptoms_label(values: list[str]) -> str:
 @register.filter
 def slot_label(slot: int, per_day: int = 2) -> str:
     if int(per_day) == 2:
-        return _("Morning") if int(slot) == 1 else _("Evening")
-    return _("Check %(n)s") % {"n": slot}
+        return (
+            pgettext("observation", "Morning")
+            if int(slot) == 1
+            else pgettext("observation", "Evening")
+        )
+    return pgettext("observation", "Check %(n)s") % {"n": slot}
 
 
 @register.filter

@@ -1,0 +1,170 @@
+"""A grid worker, on a phone (390×844), records the morning and the evening check of a person
+under observation."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+PASSWORD = "Browser-test-2020!"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DIVISIONS = (  # code, name, level, kind, parent code
+    ("430000", "湖南省", "province", "province", None),
+    ("430200", "株洲市", "city", "prefecture_city", "430000"),
+    ("430203", "芦淞区", "county", "district", "430200"),
+    ("430203001", "建设街道", "township", "street", "430203"),
+    ("430203001901", "浏览器社区", "community", "community", "430203001"),
+    ("430203001901001", "第一网格", "grid", "grid", "430203001901"),
+)
+
+
+def _rerun_data_migrations() -> None:
+    """Run every migration's RunPython step again (they seed reference data idempotently)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    ordered: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        ordered += [k for k in loader.graph.forwards_plan(leaf) if k not in ordered]
+    for key in ordered:
+        operations = [op for op in loader.graph.nodes[key].operations if isinstance(op, RunPython)]
+        if not operations:
+            continue
+        state = loader.project_state(key, at_end=True)
+        for op in operations:
+            # Best effort: a seed step that cannot run again is skipped.
+            with contextlib.suppress(Exception), connection.schema_editor() as editor:
+                op.code(state.apps, editor)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_after_flush(django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test empties every table when it ends. Put back what the migrations
+    seeded (policy editions, other apps' reference data) and the division tree, so the tests
+    that run after this module on the same database find them again."""
+    yield
+    from epicontrol.jurisdictions.divisions import load_divisions
+
+    with django_db_blocker.unblock():
+        _rerun_data_migrations()
+        load_divisions()
+
+
+def _places() -> dict[str, Any]:
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    made: dict[str, Any] = {}
+    for code, name, level, kind, parent_code in DIVISIONS:
+        parent = made.get(parent_code) if parent_code else None
+        made[code], _ = Jurisdiction.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name, "level": level, "kind": kind, "parent": parent,
+                "path": f"{parent.path if parent else ''}{code}/",
+                "depth": parent.depth + 1 if parent else 0,
+            },
+        )  # fmt: skip
+    return made
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_grid_worker_records_morning_and_evening_checks_on_a_phone(
+    live_server: Any, settings: Any
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from epicontrol.accounts.models import Membership, User
+    from epicontrol.core.policy import seed_policy_versions
+    from epicontrol.observation.models import DailyCheck
+    from epicontrol.observation.services import observation_start
+    from epicontrol.observation.timers import LOCAL_DOMAIN
+    from epicontrol.people.tests.factories import make_person
+
+    settings.SESSION_COOKIE_AGE = 24 * 3600  # the clock jumps from morning to evening below
+    seed_policy_versions()
+    seed_policy_versions(Path(__file__).resolve().parents[1] / "seed" / "policy_versions.json")
+    assert LOCAL_DOMAIN == "observation"
+    places = _places()
+    grid = places["430203001901001"]
+    worker = User.objects.create_user(username="grid_browser", password=PASSWORD)
+    Membership.objects.create(user=worker, role="grid_worker", jurisdiction=grid)
+    admin = User(username="setup", is_superuser=True)
+    person = make_person(actor=admin, jurisdiction=grid, name="周八")
+    morning = timezone.make_aware(dt.datetime(2020, 2, 3, 8, 5))
+    with time_machine.travel(morning, tick=True) as clock:
+        obs = observation_start(
+            actor=worker, person=person, category="close_contact", anchor_date=dt.date(2020, 2, 1)
+        )
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(
+                    viewport={"width": 390, "height": 844},
+                    is_mobile=True,
+                    has_touch=True,
+                    locale="zh-CN",
+                )
+                page.goto(f"{live_server.url}/accounts/login/")
+                page.fill("input[name=username]", "grid_browser")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state()
+
+                # Today's list: the person, with two checks due, and a big button.
+                page.goto(f"{live_server.url}/observation/")
+                card = page.locator("#due-today li", has_text="周八")
+                assert "待测 2 次" in card.inner_text()
+                card.get_by_role("link", name="记录体温").click()
+                page.wait_for_url(f"**/observation/{obs.pk}/check/")
+
+                # Morning.
+                page.fill("#s1_temperature_c", "36.5")
+                page.get_by_role("button", name="保存上午监测").click()
+                page.wait_for_load_state()
+                assert "上午监测已记录" in page.locator(".messages").inner_text()
+                assert page.locator("#slot-1 form").count() == 0
+
+                # Evening of the same day: a fever with a cough.
+                clock.move_to(timezone.make_aware(dt.datetime(2020, 2, 3, 19, 30)))
+                page.reload()
+                page.fill("#s2_temperature_c", "37.8")
+                page.locator("#slot-2").get_by_label("咳嗽").check()
+                page.get_by_role("button", name="保存晚上监测").click()
+                page.wait_for_load_state()
+                assert "已生成预警" in page.locator(".messages").inner_text()
+                shots = os.environ.get("OBSERVATION_SCREENSHOTS")
+                if shots:  # for a human look at the phone layout
+                    page.screenshot(path=f"{shots}/check-phone.png", full_page=True)
+
+                page.goto(f"{live_server.url}/observation/")
+                assert "已完成" in page.locator("#due-today li", has_text="周八").inner_text()
+                page.goto(f"{live_server.url}/observation/alerts/")
+                assert "发热" in page.locator("table").inner_text()
+            finally:
+                browser.close()
+    checks = list(DailyCheck.objects.filter(observation=obs).order_by("slot"))
+    assert [(c.slot, str(c.temperature_c), c.symptoms) for c in checks] == [
+        (1, "36.5", []),
+        (2, "37.8", ["cough"]),
+    ]
+    assert obs.alerts.filter(kind="fever").count() == 1
