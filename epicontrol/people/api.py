@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from epicontrol.core.errors import NotFound
-from epicontrol.core.pagination import Page, paginate
+from epicontrol.core.pagination import Page
 from epicontrol.jurisdictions.models import Jurisdiction
 
 from . import exports, selectors, services
@@ -26,6 +26,7 @@ from .choices import IdType
 from .errors import ImportRefused
 from .imports import ImportMode, person_import
 from .models import Person
+from .paging import paginate_persons
 from .spreadsheets import read_table
 
 ROUTER_PREFIX = "/people"
@@ -183,7 +184,9 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str,
         phone=filters.phone,
         jurisdiction=filters.jurisdiction,
     )
-    return paginate(request, qs, limit=filters.limit, offset=filters.offset, serialize=person_out)
+    return paginate_persons(
+        request, qs, limit=filters.limit, offset=filters.offset, serialize=person_out
+    )
 
 
 @router.post("", response={201: PersonOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})

@@ -26,6 +26,7 @@ from epicontrol.jurisdictions.models import Jurisdiction
 from .choices import IdType, Sex
 
 _OTHER_DOC = re.compile(r"^[A-Z0-9]{5,20}$")
+ID_TYPES = frozenset(IdType.values)  # Enum.values builds a new list on every call
 
 ADDRESS_CODE_UNKNOWN = "person.id_address_code_unknown"
 
@@ -97,7 +98,7 @@ def parse_document(
     Raises InvalidIdNumber ("person.invalid_id_number", ``reason`` in the details) for a bad
     number and ("person.invalid_id_type") for an unknown type.
     """
-    if id_type not in IdType.values:
+    if id_type not in ID_TYPES:
         raise InvalidIdNumber(
             _("Unknown ID type."),
             code="person.invalid_id_type",

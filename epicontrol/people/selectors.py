@@ -42,7 +42,7 @@ def person_list(
     if jurisdiction:
         path = Jurisdiction.objects.filter(code=jurisdiction.strip()).values_list("path", flat=True)
         first = path.first()
-        qs = qs.filter(jurisdiction__path__startswith=first) if first else qs.none()
+        qs = qs.filter(jurisdiction_path__startswith=first) if first else qs.none()
     if q and q.strip():
         qs = qs.filter(name__startswith=q.strip())
     if id_number and id_number.strip():

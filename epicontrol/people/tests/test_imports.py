@@ -252,3 +252,46 @@ def test_import_respects_scope(api_client_for: Any, sibling_officer: Any) -> Non
     body = post(api_client_for(sibling_officer), xlsx_bytes(good_rows(2))).json()
     assert body["committed"] is False
     assert {e["code"] for e in body["errors"]} == {"person.jurisdiction_out_of_scope"}
+
+
+def test_bulk_rows_match_the_model_and_audit_bulk(county_officer: Any, person: Any) -> None:
+    """The COPY path writes what bulk_create and audit_bulk would write, column for column."""
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    from epicontrol.core.audit import audit_bulk
+    from epicontrol.people.bulk import ACTION, NewPerson, audit_values, person_values
+    from epicontrol.people.identity import AddressCodes, parse_document, phone_key
+
+    new = NewPerson(
+        name="甲",
+        document=parse_document("resident_id", resident_id(seq=990), address_codes=AddressCodes()),
+        phone=phone_key(mobile(990)),
+        jurisdiction=person.jurisdiction,
+        text={"notes": "x"},
+    )
+    values = person_values(new, actor_id=county_officer.pk, now=timezone.now())
+    assert set(values) == {f.attname for f in Person._meta.concrete_fields}
+    assert values["jurisdiction_path"] == person.jurisdiction.path and values["notes"] == "x"
+    changes = {"source": "import", "file": "f.xlsx", "batch": "b"}
+    audit_bulk(actor=county_officer, action=ACTION, targets=[person], changes=changes)
+    entry = AuditEntry.objects.filter(action=ACTION, target_id=str(person.pk)).latest("id")
+    row = audit_values(
+        actor_id=county_officer.pk,
+        pk=person.pk,
+        name=person.name,
+        path=person.jurisdiction.path,
+        changes=json.dumps(changes),
+        now=dt.datetime.now(dt.UTC),
+    )
+    assert row[:6] == [
+        entry.actor_id,
+        entry.action,
+        entry.target_type,
+        entry.target_id,
+        entry.target_repr,
+        entry.jurisdiction_path,
+    ]
+    assert json.loads(row[6]) == entry.changes

@@ -1,0 +1,153 @@
+"""Writing many validated persons at once, with one audit entry each.
+
+On PostgreSQL the rows and their audit entries go in with ``COPY`` (ids taken from the sequence
+first), which is what makes a 100,000-row import take seconds: Django's bulk INSERT of the
+same rows and ``audit_bulk``'s entries cost several times more. Elsewhere (SQLite) it is
+``bulk_create`` and ``core.audit.audit_bulk``. The audit rows are the ones ``audit_bulk``
+writes, field for field (a test holds the two paths equal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from epicontrol.core.audit import audit_bulk
+from epicontrol.core.masking import mask_id_number
+from epicontrol.core.models import AuditEntry
+from epicontrol.core.pii import pii_encrypt
+from epicontrol.jurisdictions.models import Jurisdiction
+
+from .identity import Document, PhoneKey
+from .models import Person
+
+ACTION = "people.created"
+AUDIT_FIELDS = (
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "jurisdiction_path",
+    "changes",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A validated person to register (document and phone already checked and hashed)."""
+
+    name: str
+    document: Document
+    phone: PhoneKey | None
+    jurisdiction: Jurisdiction
+    text: dict[str, str] = field(default_factory=dict)
+
+
+def person_values(p: NewPerson, *, actor_id: int | None, now: dt.datetime) -> dict[str, Any]:
+    """The stored columns of a new person by attname; encrypts the ID number and phone."""
+    values: dict[str, Any] = {
+        "id": None,
+        "created_at": now,
+        "updated_at": now,
+        "name": p.name,
+        "id_type": p.document.id_type,
+        "id_number_hash": p.document.hash,
+        "id_number_enc": pii_encrypt(p.document.number),
+        "id_number_masked": mask_id_number(p.document.number),
+        "id_warnings": list(p.document.warnings),
+        "birth_date": p.document.birth_date,
+        "sex": p.document.sex,
+        "phone_hash": p.phone.hash if p.phone else "",
+        "phone_enc": pii_encrypt(p.phone.e164) if p.phone else "",
+        "phone_masked": p.phone.masked if p.phone else "",
+        "jurisdiction_id": p.jurisdiction.pk,
+        "jurisdiction_path": p.jurisdiction.path,
+        "household_address": "",
+        "current_address": "",
+        "occupation": "",
+        "work_unit": "",
+        "notes": "",
+        "merged_into_id": None,
+        "created_by_id": actor_id,
+    }
+    values.update(p.text)
+    return values
+
+
+def audit_values(
+    *, actor_id: int | None, pk: int, name: str, path: str, changes: str, now: dt.datetime
+) -> list[Any]:
+    """One audit row as ``audit_bulk`` writes it for a person, in AUDIT_FIELDS order."""
+    target = f"{name} #{pk}"[:200]  # Person.__str__
+    return [actor_id, ACTION, Person._meta.label_lower, str(pk), target, path, changes, now]
+
+
+def bulk_register(*, actor: Any, rows: list[NewPerson], changes: dict[str, Any]) -> list[int]:
+    """Insert the persons and one "people.created" audit entry each; returns the new ids.
+
+    The caller has validated and de-duplicated the rows and holds the transaction; a unique
+    violation (a concurrent registration) raises IntegrityError.
+    """
+    if not rows:
+        return []
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        return _copy(rows, actor_id=actor_id, now=now, changes=changes)
+    attnames = [f.attname for f in Person._meta.concrete_fields]
+    jurisdiction = Person._meta.get_field("jurisdiction")
+    persons = []
+    for p in rows:
+        values = person_values(p, actor_id=actor_id, now=now)
+        person = Person(*[values[a] for a in attnames])  # positional: 4× cheaper per row
+        jurisdiction.set_cached_value(person, p.jurisdiction)  # audit_bulk reads its path
+        persons.append(person)
+    Person.objects.bulk_create(persons, batch_size=2000)
+    audit_bulk(actor=actor, action=ACTION, targets=persons, changes=changes)
+    return [p.pk for p in persons]
+
+
+def _copy(
+    rows: list[NewPerson], *, actor_id: int | None, now: dt.datetime, changes: dict[str, Any]
+) -> list[int]:
+    quote = connection.ops.quote_name
+    fields = list(Person._meta.concrete_fields)
+    attnames = [f.attname for f in fields]
+    person_columns = ", ".join(quote(f.column) for f in fields)
+    column_of = {f.name: f.column for f in AuditEntry._meta.concrete_fields}
+    audit_columns = ", ".join(quote(column_of[f]) for f in AUDIT_FIELDS)
+    payload = json.dumps(changes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Person._meta.db_table, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        table = quote(Person._meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({person_columns}) FROM STDIN") as copy:
+            for p, pk in zip(rows, ids, strict=True):
+                values = person_values(p, actor_id=actor_id, now=now)
+                values["id"] = pk
+                values["id_warnings"] = json.dumps(values["id_warnings"])
+                copy.write_row([values[a] for a in attnames])
+        table = quote(AuditEntry._meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({audit_columns}) FROM STDIN") as copy:
+            for p, pk in zip(rows, ids, strict=True):
+                copy.write_row(
+                    audit_values(
+                        actor_id=actor_id,
+                        pk=pk,
+                        name=p.name,
+                        path=p.jurisdiction.path,
+                        changes=payload,
+                        now=now,
+                    )
+                )
+    return ids
