@@ -23,7 +23,7 @@ class ListFilterForm(forms.Form):
     date = forms.DateField(
         label=pgettext_lazy("risk level", "Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     level = forms.ChoiceField(
         label=pgettext_lazy("risk level", "Level"), required=False, choices=LEVEL_FILTER_CHOICES
@@ -39,7 +39,8 @@ class ListFilterForm(forms.Form):
 
 class ComputeForm(forms.Form):
     date = forms.DateField(
-        label=pgettext_lazy("risk level", "Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("risk level", "Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     parent = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
@@ -48,7 +49,7 @@ class ProposeForm(forms.Form):
     level = forms.ChoiceField(label=pgettext_lazy("risk level", "Proposed level"))
     requested_from = forms.DateField(
         label=pgettext_lazy("risk level", "Effective from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=pgettext_lazy("risk level", "Reason"), max_length=2000, widget=forms.Textarea

@@ -31,6 +31,9 @@ RULE_LABELS = {
         "New cases, and cumulative cases above the threshold or a cluster within the window"
     ),
     "recent_case": gettext_lazy("A confirmed case in the last days"),
+    "no_recent_case": gettext_lazy(
+        "New confirmed case(s) within the window, none in the last days"
+    ),
     "new_cases_in_window": gettext_lazy("New confirmed case(s) within the window"),
     "override": gettext_lazy("Designated by an approved override"),
 }

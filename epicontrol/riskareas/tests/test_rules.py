@@ -168,3 +168,19 @@ def test_a_table_without_a_catch_all_refuses_instead_of_guessing() -> None:
     )
     with pytest.raises(InvalidRiskPolicy):
         evaluate(stats(1, last=ago(1)), day=DAY, rules=rules, params={"window_days": 14})
+
+
+def test_medium_reasons_say_which_half_of_the_medium_criterion_holds() -> None:
+    rules, params = NATIONAL
+    small = evaluate(stats(12, last=ago(3)), day=DAY, rules=rules, params=params)
+    assert small.level == "medium"
+    assert ("cumulative_confirmed", "lte", 50, 12) in [
+        (r["fact"], r["op"], r["threshold"], r["actual"]) for r in small.reasons
+    ]
+    big = evaluate(stats(51, last=ago(3)), day=DAY, rules=rules, params=params)
+    assert ("has_cluster_in_window", False) in [(r["fact"], r["actual"]) for r in big.reasons]
+    tail = evaluate(stats(4, last=ago(9)), day=DAY, rules=HUNAN[0], params=HUNAN[1])
+    assert tail.level == "medium_C"
+    assert ("days_since_last_confirmed", "gte", 7, 9) in [
+        (r["fact"], r["op"], r["threshold"], r["actual"]) for r in tail.reasons
+    ]
