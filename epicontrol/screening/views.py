@@ -357,15 +357,17 @@ def daily_report(request: HttpRequest) -> HttpResponse:
     if not grids:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
-    form = ReportForm(source or None, grids=grids)
-    grid = grids[0]
-    day = timezone.localdate()
-    if form.is_bound and form.is_valid():
-        grid = form.cleaned_data["grid"]
-        day = form.cleaned_data["date"] or day
-    elif not form.is_bound:
-        form = ReportForm(initial={"grid": grid.pk, "date": day}, grids=grids)
-    if request.method == "POST" and form.is_valid():
+    by_pk = {str(g.pk): g for g in grids}
+    if source.get("grid") and source["grid"] not in by_pk:
+        raise Http404  # not a grid this user reports for: indistinguishable from none
+    grid = by_pk.get(source.get("grid", ""), grids[0])
+    try:
+        day = dt.date.fromisoformat(source.get("date", "")) if source.get("date") else None
+    except ValueError:
+        day = None
+    day = day or timezone.localdate()
+    form = ReportForm(initial={"grid": grid.pk, "date": day}, grids=grids)
+    if request.method == "POST":
         try:
             submitted = services.daily_report_submit(
                 actor=request.user,
@@ -435,8 +437,15 @@ def rollup_view(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     labels = _category_labels()
+    # Areas without grids or entries (most townships early on) would make a phone scroll
+    # through rows of zeros; they are counted, not listed.
+    shown = [
+        c for c in result.children if c.grids_total or any(c.figures.values()) or c.grids_reported
+    ]
     context = {
         "r": result,
+        "children": shown,
+        "hidden": len(result.children) - len(shown),
         "j": j,
         "day": day,
         "prev_day": day - dt.timedelta(days=1),

@@ -223,3 +223,11 @@ def test_dates_in_the_query_string_are_forgiving(login, county_officer):
     response = client.get(reverse("screening:rollup"), {"date": "not-a-date"})
     assert response.status_code == 200
     assert dt.date.today().isoformat() in response.content.decode()
+
+
+def test_daily_report_page_refuses_a_grid_that_is_not_yours(login, grid_worker, grid2):
+    client = login(grid_worker)
+    assert client.get(reverse("screening:daily_report"), {"grid": grid2.pk}).status_code == 404
+    response = client.post(reverse("screening:daily_report"), {"grid": grid2.pk, "action": "zero"})
+    assert response.status_code == 404
+    assert not DailyReport.objects.exists()
