@@ -118,8 +118,15 @@ def find_companions(
 
     Raises ``SchemaError``, ``InputError``, ``StoreError``, ``UnsupportedInputError``.
     """
+    if backend is None:
+        default = DuckDBBackend()
+        try:
+            return find_companions(
+                pings, index, params, backend=default, on_second_hop=on_second_hop
+            )
+        finally:
+            default.close()
     started = time.perf_counter()
-    backend = backend or DuckDBBackend()
     ids = index_ids_of(index)
     source = resolve_pings(pings, params)
     hop1 = _hop(backend, source, ids, params)

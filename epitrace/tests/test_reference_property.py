@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from epitrace import CompanionParams, Window, find_companions
+from epitrace import CompanionParams, DuckDBBackend, Window, find_companions
 from epitrace.reference import Ping, reference_companions
 
 from .conftest import make_source
@@ -81,10 +81,16 @@ def params_strategy(draw: st.DrawFn) -> CompanionParams:
     )
 
 
-def _engine(kind: str, pings: list[Ping], index: list[int], params: CompanionParams) -> list[Any]:
+def _engine(
+    backend: DuckDBBackend,
+    kind: str,
+    pings: list[Ping],
+    index: list[int],
+    params: CompanionParams,
+) -> list[Any]:
     with tempfile.TemporaryDirectory() as folder:
         source = make_source(kind, pings, Path(folder), params.slot_minutes)
-        return find_companions(source, index, params).table.to_pylist()
+        return find_companions(source, index, params, backend=backend).table.to_pylist()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,9 +100,10 @@ def _engine(kind: str, pings: list[Ping], index: list[int], params: CompanionPar
     params=params_strategy(),
 )
 def test_table_source_matches_reference(
-    pings: list[Ping], index: list[int], params: CompanionParams
+    duckdb_backend: DuckDBBackend, pings: list[Ping], index: list[int], params: CompanionParams
 ) -> None:
-    assert _engine("table", pings, index, params) == reference_companions(pings, index, params)
+    expected = reference_companions(pings, index, params)
+    assert _engine(duckdb_backend, "table", pings, index, params) == expected
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,6 +114,11 @@ def test_table_source_matches_reference(
     kind=st.sampled_from(["parquet", "store", "store-1min"]),
 )
 def test_file_sources_match_reference(
-    pings: list[Ping], index: list[int], params: CompanionParams, kind: str
+    duckdb_backend: DuckDBBackend,
+    pings: list[Ping],
+    index: list[int],
+    params: CompanionParams,
+    kind: str,
 ) -> None:
-    assert _engine(kind, pings, index, params) == reference_companions(pings, index, params)
+    expected = reference_companions(pings, index, params)
+    assert _engine(duckdb_backend, kind, pings, index, params) == expected
