@@ -22,9 +22,9 @@ user are in ``selectors.dashboard_figures``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -89,7 +89,7 @@ def _bucket(status: str, classification: str, severity: str, admitted: bool) -> 
 
 def _flow_counts(
     cases: QuerySet[Case], field: str, end_bound: dt.datetime, **filters: Any
-) -> Iterable[dict[str, Any]]:
+) -> Iterable[tuple[str, dt.date, int]]:
     """Counts of cases per (county, local date of ``field``) up to ``end_bound``."""
     return (
         cases.filter(**{f"{field}__lt": end_bound, f"{field}__isnull": False}, **filters)
@@ -99,6 +99,7 @@ def _flow_counts(
         )
         .values("county", "day")
         .annotate(n=Count("id"))
+        .values_list("county", "day", "n")
         .order_by()
     )
 
@@ -120,21 +121,32 @@ def daily_figures(
         return {}
     end_bound = day_start(end + dt.timedelta(days=1))
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    flows: dict[str, dict[str, dict[dt.date, int]]] = defaultdict(
-        lambda: {k: defaultdict(int) for k in ("confirmed", "cured", "dead")}
-    )
-    confirmed_classes = [str(c) for c in CONFIRMED_SET]
-    for key, field, extra in (
-        ("confirmed", "confirmed_at", {}),
-        ("cured", "discharged_at", {"status": Status.CURED_DISCHARGED}),
-        ("dead", "died_at", {"status": Status.DIED, "classification__in": confirmed_classes}),
-    ):
-        for row in _flow_counts(cases, field, end_bound, **extra):
-            flows[county_code(row["county"])][key][row["day"]] += row["n"]
+    index = {d: i for i, d in enumerate(days)}
+    n_days = len(days)
+    # Per county: one column of day changes per figure, and the sum of changes before start.
+    columns: dict[str, list[list[int]]] = {}
+    baselines: dict[str, list[int]] = {}
 
-    deltas: dict[str, dict[dt.date, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0] * len(CURRENT_KEYS))
-    )
+    def slot(code: str) -> tuple[list[list[int]], list[int]]:
+        if code not in columns:
+            columns[code] = [[0] * n_days for _ in range(3 + len(CURRENT_KEYS))]
+            baselines[code] = [0] * (3 + len(CURRENT_KEYS))
+        return columns[code], baselines[code]
+
+    confirmed_classes = [str(c) for c in CONFIRMED_SET]
+    for i, field, extra in (
+        (0, "confirmed_at", {}),
+        (1, "discharged_at", {"status": Status.CURED_DISCHARGED}),
+        (2, "died_at", {"status": Status.DIED, "classification__in": confirmed_classes}),
+    ):
+        for county, day, n in _flow_counts(cases, field, end_bound, **extra):
+            cols, base = slot(county_code(county))
+            position = index.get(day)
+            if position is None:  # before start (the query stops at end)
+                base[i] += n
+            else:
+                cols[i][position] += n
+
     event_rows = (
         events.filter(at__lt=end_bound, action__in=_STATE_ACTIONS)
         .annotate(
@@ -154,52 +166,80 @@ def daily_figures(
             "to_admitted",
         )
         .annotate(n=Count("id"))
+        .values_list(
+            "county",
+            "day",
+            "from_status",
+            "from_classification",
+            "from_severity",
+            "from_admitted",
+            "to_status",
+            "to_classification",
+            "to_severity",
+            "to_admitted",
+            "n",
+        )
         .order_by()
     )
-    for row in event_rows:
-        before = _bucket(
-            row["from_status"],
-            row["from_classification"],
-            row["from_severity"],
-            row["from_admitted"],
-        )
-        after = _bucket(
-            row["to_status"], row["to_classification"], row["to_severity"], row["to_admitted"]
-        )
+    for county, day, fs, fc, fv, fa, ts, tc, tv, ta, n in event_rows:
+        before = _bucket(fs, fc, fv, fa)
+        after = _bucket(ts, tc, tv, ta)
         if before == after:
             continue
-        vector = deltas[county_code(row["county"])][row["day"]]
-        for i, (b, a) in enumerate(zip(before, after, strict=True)):
-            vector[i] += (a - b) * row["n"]
+        cols, base = slot(county_code(county))
+        position = index.get(day)
+        for k, (b, a) in enumerate(zip(before, after, strict=True)):
+            if a != b:
+                if position is None:
+                    base[3 + k] += (a - b) * n
+                else:
+                    cols[3 + k][position] += (a - b) * n
 
     out: Daily = {}
-    for code in sorted(set(counties) | set(flows) | set(deltas)):
+    for code in sorted(set(counties) | set(columns)):
         if not code:
             continue
-        flow = flows.get(code)
-        delta = deltas.get(code, {})
-        cumulative = {
-            k: sum(n for d, n in flow[k].items() if d < start) if flow else 0
-            for k in ("confirmed", "cured", "dead")
+        if code not in columns:
+            out[code] = {d: dict.fromkeys(KEYS, 0) for d in days}
+            continue
+        cols, base = columns[code], baselines[code]
+        series_columns: list[list[int]] = []
+        for k in range(3):  # new, then cumulative (running sum from the baseline)
+            series_columns.append(cols[k])
+            series_columns.append(list(accumulate(cols[k], initial=base[k]))[1:])
+        for k in range(3, 3 + len(CURRENT_KEYS)):  # state at the end of each day
+            series_columns.append(list(accumulate(cols[k], initial=base[k]))[1:])
+        # A dict display with constant keys is built in one step (3–4× faster than dict(zip()));
+        # at province scale this loop makes 122 counties × 365 days of them.
+        out[code] = {
+            d: {
+                "confirmed_new": c_new,
+                "confirmed_cumulative": c_cum,
+                "cured_new": r_new,
+                "cured_cumulative": r_cum,
+                "dead_new": x_new,
+                "dead_cumulative": x_cum,
+                "suspected_current": s_cur,
+                "confirmed_current": c_cur,
+                "admitted_current": a_cur,
+                "asymptomatic_current": y_cur,
+                "severe_current": v_cur,
+            }
+            for (
+                d,
+                c_new,
+                c_cum,
+                r_new,
+                r_cum,
+                x_new,
+                x_cum,
+                s_cur,
+                c_cur,
+                a_cur,
+                y_cur,
+                v_cur,
+            ) in zip(days, *series_columns, strict=True)
         }
-        current = [0] * len(CURRENT_KEYS)
-        for d, vector in delta.items():
-            if d < start:
-                current = [c + v for c, v in zip(current, vector, strict=True)]
-        series: dict[dt.date, dict[str, int]] = {}
-        for d in days:
-            figures: dict[str, int] = {}
-            for k in ("confirmed", "cured", "dead"):
-                new = flow[k].get(d, 0) if flow else 0
-                cumulative[k] += new
-                figures[f"{k}_new"] = new
-                figures[f"{k}_cumulative"] = cumulative[k]
-            change = delta.get(d)
-            if change is not None:
-                current = [c + v for c, v in zip(current, change, strict=True)]
-            figures.update(zip(CURRENT_KEYS, current, strict=True))
-            series[d] = figures
-        out[code] = series
     return out
 
 
