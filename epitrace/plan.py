@@ -99,13 +99,15 @@ def companion_pairs_sql(
         )
         steps.append(("idx_cells", "SELECT DISTINCT cell_id FROM idx_occ"))
 
-    # An index person is never their own companion; another index person can be.
+    # An index person is never their own companion; another index person can be. The IN on
+    # cells is implied by the join, but an IN-list of a few thousand cells is pushed into the
+    # scan, which then drops most rows (in a store, whole row groups) before the join.
     steps.append(
         (
             "hits",
             f"SELECT {distinct}i.index_id, o.person_id AS companion_id, o.cell_id, o.slot "
             f"FROM {p}occ o JOIN idx_occ i ON o.cell_id = i.cell_id AND o.slot = i.slot "
-            "WHERE o.person_id <> i.index_id",
+            "WHERE o.person_id <> i.index_id AND o.cell_id IN (SELECT cell_id FROM idx_cells)",
         )
     )
     steps.append(
