@@ -25,18 +25,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from epicontrol.core.audit import audit_bulk
 from epicontrol.core.errors import DomainError
-from epicontrol.core.identity import normalise_mobile
 from epicontrol.jurisdictions.choices import Level
 from epicontrol.jurisdictions.models import Jurisdiction
-from epicontrol.people.identity import AddressCodes, Document, parse_document, parse_phone
+from epicontrol.people.bulk import NewPerson, bulk_register
+from epicontrol.people.identity import AddressCodes, Document, PhoneKey, parse_document, phone_key
 from epicontrol.people.models import Person
-from epicontrol.people.services import PersonInput, build_person, clean_name
+from epicontrol.people.services import clean_name
 
 from .choices import Source
 from .error_text import describe
 from .errors import ImportRejected
+from .ledger_bulk import NewEntry, entries_insert
 from .ledger_columns import (
     REQUIRED_KEYS,
     cell_text,
@@ -90,7 +90,7 @@ class _Row:
     number: int
     name: str
     document: Document
-    phone_raw: str
+    phone: PhoneKey | None
     category: PersonCategory
     source: str
     origin: str
@@ -221,12 +221,11 @@ def _validate(
             )
         except DomainError as exc:
             fail("id_number", exc.code, describe(exc))
-    phone_raw = cell_text(cells.get("phone"))
-    if phone_raw:
-        try:
-            phone_raw = normalise_mobile(phone_raw)
-        except DomainError as exc:
-            fail("phone", exc.code, describe(exc))
+    phone = None
+    try:
+        phone = phone_key(cell_text(cells.get("phone")))
+    except DomainError as exc:
+        fail("phone", exc.code, describe(exc))
     category = None
     category_text = cell_text(cells.get("category"))
     if category_text:
@@ -265,7 +264,7 @@ def _validate(
         number=number,
         name=name,
         document=document,
-        phone_raw=phone_raw,
+        phone=phone,
         category=category,
         source=source,
         origin=cell_text(cells.get("origin"))[:100],
@@ -432,49 +431,37 @@ def _write(
     person_ids: dict[tuple[str, str], int],
     result: ImportResult,
 ) -> None:
-    actor_obj = actor if getattr(actor, "pk", None) else None
-    new_people: dict[tuple[str, str], Person] = {}
+    changes = {"source": "screening.import", "file": name[:100]}
+    new_people: dict[tuple[str, str], NewPerson] = {}
     for row in rows:
         if row.person_key in person_ids or row.person_key in new_people:
             continue
-        phone = parse_phone(row.phone_raw) if row.phone_raw else None
-        data = PersonInput(
+        new_people[row.person_key] = NewPerson(
             name=row.name,
             document=row.document,
-            phone=phone,
-            jurisdiction=row.grid,
-            current_address=row.current_address,
+            phone=row.phone,
+            jurisdiction=row.grid,  # where the person was found: their current address
+            text={"current_address": row.current_address},
         )
-        new_people[row.person_key] = build_person(data, actor=actor)
-    people = list(new_people.values())
-    Person.objects.bulk_create(people, batch_size=BATCH)
-    audit_bulk(actor=actor, action="people.created", targets=people, changes={"import": name[:100]})
-    for key, person in new_people.items():
-        assert person.pk is not None  # bulk_create returns primary keys on both databases
-        person_ids[key] = person.pk
-    now = timezone.now()
-    entries = [
-        LedgerEntry(
-            person_id=person_ids[row.person_key],
-            category=row.category,
-            grid=row.grid,
-            source=row.source,
-            origin=row.origin,
-            arrival_date=row.arrival_date,
-            registered_on=row.registered_on,
-            registered_at=now,
-            registered_by=actor_obj,
-            notes=row.notes,
-        )
-        for row in rows
-    ]
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
-    audit_bulk(
+    ids = bulk_register(actor=actor, rows=list(new_people.values()), changes=changes)
+    person_ids.update(zip(new_people, ids, strict=True))
+    entries_insert(
         actor=actor,
-        action="screening.entry_registered",
-        targets=entries,
-        changes={"import": name[:100]},
+        entries=[
+            NewEntry(
+                person_id=person_ids[row.person_key],
+                category=row.category,
+                grid=row.grid,
+                source=row.source,
+                origin=row.origin,
+                arrival_date=row.arrival_date,
+                registered_on=row.registered_on,
+                notes=row.notes,
+            )
+            for row in rows
+        ],
+        changes=changes,
     )
-    result.created = len(entries)
-    result.persons_created = len(people)
+    result.created = len(rows)
+    result.persons_created = len(new_people)
     result.persons_reused = len({r.person_key for r in rows} - set(new_people))

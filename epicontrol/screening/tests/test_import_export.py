@@ -91,8 +91,14 @@ def test_import_creates_persons_and_entries_and_reimport_changes_nothing(grid_wo
     entry = LedgerEntry.objects.select_related("person").first()
     assert entry.origin == "湖北省武汉市" and entry.arrival_date == dt.date(2020, 1, 22)
     assert entry.person.phone_masked.startswith("139") and "*" in entry.person.phone_masked
-    assert AuditEntry.objects.filter(action="screening.entry_registered").count() == 30
+    audit = AuditEntry.objects.filter(action="screening.entry_registered")
+    assert audit.count() == 30
+    assert {a.jurisdiction_path for a in audit} == {grid.path}
+    assert audit.get(target_id=str(entry.pk)).target_repr == str(entry)
+    assert audit.filter(actor=grid_worker).count() == 30
     assert AuditEntry.objects.filter(action="people.created").count() == 30
+    # Imported persons are in the registry like any other: visible in the worker's area.
+    assert Person.objects.visible_to(grid_worker).count() == 30
     second = run(grid_worker, content)
     assert (second.created, second.unchanged, second.errors) == (0, 30, [])
     assert LedgerEntry.objects.count() == 30 and Person.objects.count() == 30
