@@ -23,7 +23,7 @@ from epicontrol.jurisdictions.models import Jurisdiction
 
 from .choices import OPEN_STATUSES, UNRESOLVED_STATUSES, FindingStatus, Severity
 from .models import Accountability, Finding
-from .rankings import child_key, competition_rank, with_direct
+from .rankings import child_expr, child_key, competition_rank, with_direct
 from .selectors import accountability_list, finding_list, record_list
 
 TWO = Decimal("0.01")
@@ -82,7 +82,9 @@ def bulletin(*, user: Any, jurisdiction: Jurisdiction, start: dt.date, end: dt.d
     code = jurisdiction.code
     period = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     found = {"found_from": start.isoformat(), "found_to": end.isoformat()}
-    records = record_list(user=user, jurisdiction=code, date_from=start, date_to=end).order_by()
+    records = record_list(
+        user=user, jurisdiction=jurisdiction, date_from=start, date_to=end
+    ).order_by()
     rec = records.aggregate(
         n=Count("pk"),
         places=Count("target_key", distinct=True),
@@ -90,7 +92,7 @@ def bulletin(*, user: Any, jurisdiction: Jurisdiction, start: dt.date, end: dt.d
         passed=Count("pk", filter=Q(passed=True)),
     )
     findings = (
-        finding_list(user=user, jurisdiction=code, found_from=start, found_to=end)
+        finding_list(user=user, jurisdiction=jurisdiction, found_from=start, found_to=end)
         .exclude(status=FindingStatus.WITHDRAWN)
         .order_by()
     )
@@ -108,7 +110,7 @@ def bulletin(*, user: Any, jurisdiction: Jurisdiction, start: dt.date, end: dt.d
         "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, is_overdue=True)),
     } | {f"sev_{s}": Count("pk", filter=Q(severity=s)) for s in Severity.values}
     fin = findings.aggregate(**conditions)
-    acc = accountability_list(user=user, jurisdiction=code, date_from=start, date_to=end)
+    acc = accountability_list(user=user, jurisdiction=jurisdiction, date_from=start, date_to=end)
     acc_rows = list(acc[:50])
     acc_count = acc.order_by().count() if len(acc_rows) == 50 else len(acc_rows)
     fl = "inspections:finding_list"
@@ -208,7 +210,7 @@ def _by_child(
         .values("child")
         .annotate(n=Count("pk"), places=Count("target_key", distinct=True), avg=Avg("percent"))
     }
-    fin_expr, _ = child_key(jurisdiction, "responsible_path")
+    fin_expr = child_expr(jurisdiction, children, "responsible_path")
     fin = {
         r["child"]: r
         for r in findings.annotate(child=fin_expr)

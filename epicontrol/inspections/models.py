@@ -23,6 +23,7 @@ from epicontrol.core.models import TimeStampedModel
 from epicontrol.core.scoping import Scope, ScopedQuerySet, path_condition, scope_of
 
 from .choices import (
+    OPEN_STATUSES,
     CheckMethod,
     FindingStatus,
     Measure,
@@ -33,6 +34,11 @@ from .choices import (
     TargetType,
     TaskStatus,
 )
+
+# Label lookups for list rows (Django's get_FOO_display rebuilds the flat choices per call).
+SEVERITY_LABELS = dict(Severity.choices)
+TARGET_TYPE_LABELS = dict(TargetType.choices)
+FINDING_STATUS_LABELS = dict(FindingStatus.choices)
 
 
 def member_group_ids(user: Any) -> tuple[int, ...]:
@@ -413,6 +419,10 @@ class InspectionRecord(TimeStampedModel):
     def target_name(self) -> str:
         return str(self.target_unit or self.target_jurisdiction)
 
+    @property
+    def target_type_label(self) -> str:
+        return str(TARGET_TYPE_LABELS.get(self.target_type, self.target_type))
+
 
 class ItemResult(models.Model):
     """The result of one checklist item in one record, with the computed points."""
@@ -538,6 +548,28 @@ class Finding(TimeStampedModel):
     @property
     def responsible_name(self) -> str:
         return str(self.responsible_unit or self.responsible_jurisdiction)
+
+    @property
+    def severity_label(self) -> str:
+        return str(SEVERITY_LABELS.get(self.severity, self.severity))
+
+    @property
+    def status_label(self) -> str:
+        return str(FINDING_STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def is_open_overdue(self) -> bool:
+        """Overdue and still owed by the responsible side (what lists flag in red)."""
+        return self.is_overdue and self.status in OPEN_STATUSES
+
+    @property
+    def badge(self) -> str:
+        """The CSS badge class of the status."""
+        if self.status in (FindingStatus.CLOSED, FindingStatus.RECTIFIED_ON_SPOT):
+            return "ok"
+        if self.status == FindingStatus.WITHDRAWN:
+            return ""
+        return "bad" if self.is_open_overdue else "warn"
 
     @property
     def letter_number(self) -> str:

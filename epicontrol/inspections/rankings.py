@@ -91,8 +91,15 @@ def child_key(jurisdiction: Jurisdiction, path_field: str) -> tuple[Any, dict[st
     Children of one parent share a code length (6 digits for cities and counties, 9 for
     townships, +3 for communities and grids)."""
     children = {j.code: j for j in Jurisdiction.objects.filter(parent=jurisdiction).current()}
+    return child_expr(jurisdiction, children, path_field), children
+
+
+def child_expr(
+    jurisdiction: Jurisdiction, children: dict[str, Jurisdiction], path_field: str
+) -> Any:
+    """The child-code expression of ``child_key`` for another path field (children known)."""
     length = max((len(c) for c in children), default=20)
-    return Substr(path_field, len(jurisdiction.path) + 1, length), children
+    return Substr(path_field, len(jurisdiction.path) + 1, length)
 
 
 def direct_label(jurisdiction: Jurisdiction) -> str:

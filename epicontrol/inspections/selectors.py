@@ -42,14 +42,19 @@ def _get(qs: QuerySet[M], pk: int) -> M:
     return obj
 
 
-def jurisdiction_path(code: str | None) -> str | None:
+Area = str | Jurisdiction | None  # a division code, or the jurisdiction itself (saves a query)
+
+
+def jurisdiction_path(code: Area) -> str | None:
     """The path of a division code; "" when the code is unknown (the filter then matches none)."""
+    if isinstance(code, Jurisdiction):
+        return code.path
     if not code:
         return None
     return Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first() or ""
 
 
-def _under(qs: QuerySet[M], field: str, code: str | None, *, direct: bool = False) -> QuerySet[M]:
+def _under(qs: QuerySet[M], field: str, code: Area, *, direct: bool = False) -> QuerySet[M]:
     """Rows under the jurisdiction ``code`` (or, with ``direct``, of that jurisdiction only)."""
     path = jurisdiction_path(code)
     if path is None:
@@ -127,7 +132,7 @@ def task_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     status: str | None = None,
-    jurisdiction: str | None = None,
+    jurisdiction: Area = None,
     group: int | None = None,
     target_type: str | None = None,
 ) -> QuerySet[InspectionTask]:
@@ -163,7 +168,7 @@ def task_get(*, user: Any, pk: int) -> InspectionTask:
 def record_list(
     *,
     user: Any,
-    jurisdiction: str | None = None,
+    jurisdiction: Area = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     target_type: str | None = None,
@@ -248,7 +253,7 @@ def finding_list(
     user: Any,
     status: str | None = None,
     severity: str | None = None,
-    jurisdiction: str | None = None,
+    jurisdiction: Area = None,
     overdue: bool | None = None,
     escalated: bool | None = None,
     target_type: str | None = None,
@@ -322,7 +327,7 @@ def finding_events(finding: Finding) -> QuerySet[Any]:
 def accountability_list(
     *,
     user: Any,
-    jurisdiction: str | None = None,
+    jurisdiction: Area = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     finding: int | None = None,
@@ -389,19 +394,19 @@ def dashboard_figures(
     month's average score, for ``jurisdiction`` (or all the user sees), scoped to ``user``."""
     code = jurisdiction.code if jurisdiction is not None else None
     month_start = day.replace(day=1)
-    findings = finding_list(user=user, jurisdiction=code).order_by()
+    findings = finding_list(user=user, jurisdiction=jurisdiction).order_by()
     counts = findings.aggregate(
         open=Count("pk", filter=Q(status__in=UNRESOLVED_STATUSES)),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, is_overdue=True)),
     )
     records = record_list(
-        user=user, jurisdiction=code, date_from=month_start, date_to=day
+        user=user, jurisdiction=jurisdiction, date_from=month_start, date_to=day
     ).order_by()
     month = records.aggregate(
         n=Count("pk"), n_day=Count("pk", filter=Q(inspected_on=day)), avg=Avg("percent")
     )
     planned = (
-        task_list(user=user, jurisdiction=code, day=day, status=TaskStatus.PLANNED)
+        task_list(user=user, jurisdiction=jurisdiction, day=day, status=TaskStatus.PLANNED)
         .order_by()
         .count()
     )
