@@ -239,7 +239,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from epicontrol.jurisdictions.divisions import load_divisions
     from epicontrol.jurisdictions.models import Jurisdiction
@@ -249,7 +248,6 @@ def main() -> None:
     from epicontrol.riskareas.selectors import county_history, dashboard_figures, risk_level_list
     from epicontrol.riskareas.services import risk_levels_compute
 
-    setup_test_environment()  # the test client needs testserver in ALLOWED_HOSTS
     call_command("migrate", verbosity=0)
     if not Jurisdiction.objects.filter(code="430203").exists():
         load_divisions()

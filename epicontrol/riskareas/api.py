@@ -179,6 +179,39 @@ class ComputeOut(Schema):
     changes: int
 
 
+def _reason_dicts(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": str(r.get("rule", "")),
+            "fact": r.get("fact"),
+            "op": r.get("op"),
+            "threshold": r.get("threshold"),
+            "actual": r.get("actual"),
+            "text": reason_text(r),
+        }
+        for r in raw
+    ]
+
+
+def county_level_dict(item: CountyLevel) -> dict[str, Any]:
+    """The list's items as plain dicts: the response schema validates them once (building
+    ``CountyLevelOut`` objects first would validate every item twice)."""
+    return {
+        "code": item.code,
+        "name": item.name,
+        "parent_code": item.parent_code,
+        "level": item.level,
+        "band": item.band,
+        "level_label": item.level_label,
+        "scheme": item.scheme,
+        "is_override": item.is_override,
+        "effective_from": item.effective_from,
+        "computed_at": item.computed_at,
+        "reasons": _reason_dicts(item.reasons),
+        "inherited_from": item.inherited_from,
+    }
+
+
 def _reasons(raw: list[dict[str, Any]]) -> list[ReasonOut]:
     return [
         ReasonOut(
@@ -277,20 +310,20 @@ def risk_level_list(request: HttpRequest, filters: Query[ListFilter]) -> dict[st
         result.items,
         limit=filters.limit,
         offset=filters.offset,
-        serialize=county_level_out,
+        serialize=county_level_dict,
     )
     counts = result.counts
     page.update(
         date=result.day,
         parent=result.parent.code if result.parent else None,
         scheme=result.scheme,
-        counts=CountsOut(
-            high=counts.high,
-            medium=counts.medium,
-            low=counts.low,
-            unassessed=counts.unassessed,
-            total=counts.total,
-        ),
+        counts={
+            "high": counts.high,
+            "medium": counts.medium,
+            "low": counts.low,
+            "unassessed": counts.unassessed,
+            "total": counts.total,
+        },
         by_level=result.by_level,
     )
     return page

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +26,15 @@ from epicontrol.jurisdictions.models import Jurisdiction, JurisdictionQuerySet
 from .choices import SEVERITY, Band, OverrideStatus, RiskLevelCode, band_of
 from .counties import counties_on, is_county
 from .errors import NotACounty
-from .models import RiskAssessment, RiskLevelChange, RiskOverride, RiskOverrideQuerySet
+from .models import (
+    RiskAssessment,
+    RiskLevel,
+    RiskLevelChange,
+    RiskOverride,
+    RiskOverrideQuerySet,
+)
 from .permissions import can_decide, can_propose
-from .policy import load_schemes, scheme_get
+from .policy import designating_scheme, load_schemes, scheme_get
 from .timeline import designations_as_of
 
 
@@ -276,12 +283,15 @@ def dashboard_figures(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) ->
 
 
 def latest_computed_day(*, user: Any) -> dt.date | None:
-    """The latest day with an assessment of a county the user may see."""
-    scope = scope_of(user)
-    qs = RiskAssessment.objects.all()
-    if not scope.everything:
-        qs = qs.filter(path_condition("jurisdiction__path", scope.paths))
-    return qs.order_by("-day").values_list("day", flat=True).first()
+    """The latest day computed for a county the user may see.
+
+    Read from the one-row-per-county ``RiskLevel`` (its ``computed_on``), not from the
+    assessments: a max over a province-year of assessments joined to the tree costs far more.
+    """
+    day: dt.date | None = RiskLevel.objects.visible_to(user).aggregate(latest=Max("computed_on"))[
+        "latest"
+    ]
+    return day
 
 
 @dataclass(frozen=True)
@@ -344,8 +354,7 @@ def county_history(
     )
     pending = next((o for o in overrides if o.status == OverrideStatus.PROPOSED), None)
     computed = (county.risk_level.computed_level if hasattr(county, "risk_level") else "") or None
-    schemes = [s for s in load_schemes() if s.in_force_on(day) and s.applies_to_path(county.path)]
-    designating = max(schemes, key=lambda s: (s.effective_from, s.code)) if schemes else None
+    designating = designating_scheme([s for s in load_schemes() if s.in_force_on(day)], county.path)
     levels = (
         sorted(
             ((lv, level_label(lv)) for lv in designating.levels),

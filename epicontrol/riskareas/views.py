@@ -17,17 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epicontrol.core.errors import DomainError, NotFound
+from epicontrol.core.models import PolicyVersion
 
 from . import selectors, services
 from .choices import SEVERITY, OverrideStatus, RiskLevelCode, band_of
 from .forms import ComputeForm, DecisionForm, ListFilterForm, ProposeForm
 from .permissions import can_compute
-from .policy import load_schemes
+from .policy import DOMAIN
 from .reasons import reason_lines, rule_text
 
 
 def _scheme_choices() -> list[tuple[str, str]]:
-    return [(s.code, s.name) for s in load_schemes()]
+    return list(
+        PolicyVersion.objects.filter(domain=DOMAIN)
+        .order_by("effective_from", "code")
+        .values_list("code", "name")
+    )
 
 
 @require_GET
