@@ -137,6 +137,17 @@ def test_sibling_county_sees_nothing_on_any_page(
         body = c.get(reverse(f"inspections:{name}")).content.decode()
         assert task.target_name not in body, name
         assert group.name not in body, name
+    plan = InspectionPlan.objects.create(
+        name="p",
+        group=group,
+        template=task.template,
+        recurrence="once",
+        starts_on=task.scheduled_on,
+        command_path=group.command_path,
+    )
+    assert c.get(reverse("inspections:plan_detail", args=[plan.pk])).status_code == 404
+    assert c.get(reverse("inspections:plan_create", args=[group.pk])).status_code == 404
+    assert c.get(reverse("inspections:bulletin_pdf"), {"jurisdiction": "430203"}).status_code == 404
     bulletin = c.get(
         reverse("inspections:bulletin"),
         {"jurisdiction": "430202", "day": record.inspected_on.isoformat()},
