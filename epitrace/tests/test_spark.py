@@ -38,11 +38,8 @@ def test_spark_matches_duckdb_on_a_city(spark_backend: Backend, tmp_path: Path) 
     store.ingest(ParquetPings.open(tmp_path / "raw"), threads=1)
     index = pick_index_persons(CITY, 6)
     cases = [
-        # a store queried at twice its slot length, with the cell-hours clause and second hop
-        (
-            store,
-            CompanionParams(window=WINDOW, slot_minutes=20, min_cell_hours=6.0, second_hop=True),
-        ),
+        # a store queried at twice its slot length, with the cell-hours clause
+        (store, CompanionParams(window=WINDOW, slot_minutes=20, min_cell_hours=6.0)),
         (ParquetPings.open(tmp_path / "raw"), CompanionParams(window=WINDOW, min_cell_hours=None)),
     ]
     for source, params in cases:
