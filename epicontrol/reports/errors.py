@@ -55,6 +55,14 @@ class NoLineList(_Translated):
     default_message = gettext_noop("There is no line list for this area and date.")
 
 
+class ConcurrentWrite(_Translated):
+    code = "daily_report.conflict"
+    status = 409
+    default_message = gettext_noop(
+        "Someone else saved a report for the same unit and date at the same time; try again."
+    )
+
+
 class InvalidRange(_Translated, ValidationFailed):
     code = "reconciliation.invalid_range"
     default_message = gettext_noop("The date range is not valid.")

@@ -101,17 +101,40 @@ def _terms_text(terms: tuple[tuple[str, int], ...]) -> str:
 
 @dataclass(frozen=True)
 class RateValue:
-    """One computed rate: ``value`` is None when there is no data."""
+    """One computed rate: ``value`` is None when there is no data.
 
-    key: str
-    label: str
+    Labels and the formula are read from the definition when shown (translated then), so
+    computing a year of rates does not translate anything.
+    """
+
+    definition: RateDefinition
     value: float | None
     numerator: int | None
     denominator: int | None
-    unit: str
-    unit_label: str
-    scale: int
-    formula: str
+
+    @property
+    def key(self) -> str:
+        return self.definition.key
+
+    @property
+    def label(self) -> str:
+        return self.definition.label
+
+    @property
+    def unit(self) -> str:
+        return self.definition.unit
+
+    @property
+    def unit_label(self) -> str:
+        return self.definition.unit_label
+
+    @property
+    def scale(self) -> int:
+        return self.definition.scale
+
+    @property
+    def formula(self) -> str:
+        return self.definition.formula()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -144,15 +167,7 @@ def compute(definition: RateDefinition, inputs: Mapping[str, int | None]) -> Rat
         # numerator × scale first: 4 × 100 / 5 is exactly 80.0 (0.8 × 100 is not).
         value = round(numerator * definition.scale / denominator, 6)
     return RateValue(
-        key=definition.key,
-        label=definition.label,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        unit=definition.unit,
-        unit_label=definition.unit_label,
-        scale=definition.scale,
-        formula=definition.formula(),
+        definition=definition, value=value, numerator=numerator, denominator=denominator
     )
 
 

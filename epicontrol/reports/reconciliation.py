@@ -26,14 +26,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import OuterRef, Subquery
 
 from epicontrol.jurisdictions.models import Jurisdiction
 
 from . import providers
 from .choices import DiscrepancyKind
 from .indicators import CUMULATIVE_NAMES, STORED_NAMES
-from .models import DailyReport
+from .models import DailyReport, ReportingUnit
 from .rollup import Values, parent_key, unit_key
 from .selectors import Node, check_range
 
@@ -73,7 +73,9 @@ class _Unit:
     code: str
     name: str
     rows: dict[dt.date, Values]
-    first: dt.date | None = None  # first report ever (also before the range)
+    jurisdiction_id: int
+    unit_id: int | None
+    first: dt.date | None = None  # a report on or before this date exists (child_missing)
     previous: tuple[dt.date, Values] | None = None  # last report before the range
 
 
@@ -88,9 +90,10 @@ def _key(path: str, unit_id: int | None) -> str:
 
 
 def _load(node: Node, start: dt.date, end: dt.date) -> dict[str, _Unit]:
-    """Every report of the subtree in the range, plus each unit's first and previous report."""
+    """Every report of the subtree in the range, plus each unit's last report before it."""
     units: dict[str, _Unit] = {}
     fields = (
+        "jurisdiction_id",
         "jurisdiction__path",
         "jurisdiction__code",
         "jurisdiction__name",
@@ -102,37 +105,65 @@ def _load(node: Node, start: dt.date, end: dt.date) -> dict[str, _Unit]:
     )
     in_range = _subtree(node).filter(date__gte=start, date__lte=end).order_by()
     for row in in_range.values_list(*fields):
-        path, jcode, jname, unit_id, ucode, uname, day = row[:7]
+        jid, path, jcode, jname, unit_id, ucode, uname, day = row[:8]
         key = _key(path, unit_id)
         unit = units.get(key)
         if unit is None:
             code = (ucode or f"u{unit_id}") if unit_id is not None else jcode
-            unit = units[key] = _Unit(code=code, name=uname or jname, rows={})
-        unit.rows[day] = dict(zip(STORED_NAMES, row[7:], strict=True))
-    # Before the range: when each unit began reporting and its last report (for decreases).
-    before = (
-        _subtree(node)
-        .filter(date__lt=start)
-        .order_by()
-        .values("jurisdiction__path", "unit_id")
-        .annotate(first=Min("date"), last=Max("date"))
-    )
-    last_days: dict[str, dt.date] = {}
-    for row in before:
-        key = _key(row["jurisdiction__path"], row["unit_id"])
-        if key in units:
-            units[key].first = row["first"]
-            last_days[key] = row["last"]
-    if last_days:
-        previous = _subtree(node).filter(date__in=set(last_days.values())).order_by()
-        for row in previous.values_list("jurisdiction__path", "unit_id", "date", *STORED_NAMES):
-            key = _key(row[0], row[1])
-            if last_days.get(key) == row[2]:
-                units[key].previous = (row[2], dict(zip(STORED_NAMES, row[3:], strict=True)))
+            unit = units[key] = _Unit(
+                code=code, name=uname or jname, rows={}, jurisdiction_id=jid, unit_id=unit_id
+            )
+        unit.rows[day] = dict(zip(STORED_NAMES, row[8:], strict=True))
+    _load_previous(units, start)
     for unit in units.values():
         if unit.first is None:
             unit.first = min(unit.rows)
     return units
+
+
+def _load_previous(units: dict[str, _Unit], start: dt.date) -> None:
+    """Each unit's last report before ``start``: one index probe per unit (the unique
+    (unit, date) indexes), not an aggregate over the subtree's whole history."""
+    divisions = {u.jurisdiction_id for u in units.values() if u.unit_id is None}
+    others = {u.unit_id for u in units.values() if u.unit_id is not None}
+
+    def latest(**match: Any) -> Subquery:
+        found = DailyReport.objects.filter(date__lt=start, **match).order_by("-date")
+        return Subquery(found.values("date")[:1])
+
+    last: dict[tuple[int, int | None], dt.date] = {}
+    if divisions:
+        rows = (
+            Jurisdiction.objects.filter(pk__in=divisions)
+            .annotate(last=latest(jurisdiction=OuterRef("pk"), unit__isnull=True))
+            .filter(last__isnull=False)
+            .values_list("pk", "last")
+        )
+        last.update({(pk, None): day for pk, day in rows})
+    if others:
+        unit_rows = (
+            ReportingUnit.objects.filter(pk__in=others)
+            .annotate(last=latest(unit=OuterRef("pk")))
+            .filter(last__isnull=False)
+            .values_list("parent_id", "pk", "last")
+        )
+        last.update({(parent, pk): day for parent, pk, day in unit_rows})
+    if not last:
+        return
+    previous: dict[tuple[int, int | None], Values] = {}
+    candidates = DailyReport.objects.filter(
+        jurisdiction_id__in={j for j, _u in last}, date__in=set(last.values())
+    ).order_by()
+    for row in candidates.values_list("jurisdiction_id", "unit_id", "date", *STORED_NAMES):
+        if last.get((row[0], row[1])) == row[2]:
+            previous[(row[0], row[1])] = dict(zip(STORED_NAMES, row[3:], strict=True))
+    for unit in units.values():
+        ident = (unit.jurisdiction_id, unit.unit_id)
+        if ident in last:
+            day = last[ident]
+            unit.first = day  # reported before the range: expected on every day of it
+            if ident in previous:
+                unit.previous = (day, previous[ident])
 
 
 def reconcile(
@@ -235,29 +266,32 @@ def _parent_checks(
 
 def _decreases(unit: _Unit) -> list[Discrepancy]:
     out: list[Discrepancy] = []
-    previous = unit.previous[1] if unit.previous else None
+    # The last value of each cumulative figure: a report that omits a figure is compared with
+    # the last report that had it, not skipped over.
+    last: dict[str, int] = {}
+    if unit.previous is not None:
+        last = {n: v for n in CUMULATIVE_NAMES if (v := unit.previous[1][n]) is not None}
     for day in sorted(unit.rows):
         values = unit.rows[day]
-        if previous is not None:
-            for name in CUMULATIVE_NAMES:
-                now, before = values[name], previous[name]
-                if now is not None and before is not None and now < before:
-                    out.append(
-                        Discrepancy(
-                            kind=DiscrepancyKind.CUMULATIVE_DECREASED,
-                            jurisdiction=unit.code,
-                            jurisdiction_name=unit.name,
-                            date=day,
-                            indicator=name,
-                            own=now,
-                            other=before,
-                            difference=now - before,
-                        )
+        for name in CUMULATIVE_NAMES:
+            now = values[name]
+            if now is None:
+                continue
+            before = last.get(name)
+            if before is not None and now < before:
+                out.append(
+                    Discrepancy(
+                        kind=DiscrepancyKind.CUMULATIVE_DECREASED,
+                        jurisdiction=unit.code,
+                        jurisdiction_name=unit.name,
+                        date=day,
+                        indicator=name,
+                        own=now,
+                        other=before,
+                        difference=now - before,
                     )
-        # Compare with the last report that had each figure, not just the last report.
-        previous = {
-            n: values[n] if values[n] is not None else (previous or {}).get(n) for n in STORED_NAMES
-        }
+                )
+            last[name] = now
     return out
 
 

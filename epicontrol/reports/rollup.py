@@ -24,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .choices import FigureSource
 from .indicators import STORED_NAMES
@@ -41,9 +42,11 @@ def parent_key(key: str) -> str:
     return trimmed.rsplit("/", 1)[0] + "/" if "/" in trimmed else ""
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """The figures of one node on one date and where they come from."""
+class Resolved(NamedTuple):
+    """The figures of one node on one date and where they come from.
+
+    A named tuple: a province-year resolves tens of thousands of these.
+    """
 
     values: Values
     source: str
@@ -54,13 +57,11 @@ NO_DATA = Resolved(values=dict.fromkeys(STORED_NAMES), source=FigureSource.NONE)
 
 
 def _sum(values: Iterable[Values]) -> Values:
-    out: Values = dict.fromkeys(STORED_NAMES)
-    for v in values:
-        for name in STORED_NAMES:
-            x = v.get(name)
-            if x is not None:
-                current = out[name]
-                out[name] = x if current is None else current + x
+    rows = list(values)
+    out: Values = {}
+    for name in STORED_NAMES:
+        present = [x for v in rows if (x := v.get(name)) is not None]
+        out[name] = sum(present) if present else None
     return out
 
 
@@ -68,12 +69,13 @@ def _sum(values: Iterable[Values]) -> Values:
 class Rollup:
     """Resolves figures of any node of one subtree from pre-loaded reports and line list.
 
-    ``reports[key][date] = (values, source, report id)``; ``line_list[key][date] = values`` (at
+    ``reports[key][date] = Resolved(values, source, report id)``; ``line_list[key][date] =
+    values`` (at
     county keys). Resolution is memoised per (key, date); no queries are made here.
     """
 
     root_key: str
-    reports: dict[str, dict[dt.date, tuple[Values, str, int]]] = field(default_factory=dict)
+    reports: dict[str, dict[dt.date, Resolved]] = field(default_factory=dict)
     line_list: dict[str, dict[dt.date, Values]] = field(default_factory=dict)
     _children: dict[str, set[str]] = field(default_factory=dict, init=False)
     _memo: dict[tuple[str, dt.date], Resolved] = field(default_factory=dict, init=False)
@@ -95,11 +97,8 @@ class Rollup:
         return self._children.get(key, set())
 
     def own(self, key: str, day: dt.date) -> Resolved | None:
-        found = self.reports.get(key, {}).get(day)
-        if found is None:
-            return None
-        values, source, report_id = found
-        return Resolved(values=values, source=source, report_id=report_id)
+        by_day = self.reports.get(key)
+        return by_day.get(day) if by_day is not None else None
 
     def resolve(self, key: str, day: dt.date) -> Resolved:
         memo_key = (key, day)
@@ -143,7 +142,7 @@ def report_rows(
     end: dt.date,
     only_root: bool = False,
     dates: Iterable[dt.date] | None = None,
-) -> dict[str, dict[dt.date, tuple[Values, str, int]]]:
+) -> dict[str, dict[dt.date, Resolved]]:
     """Reports of the subtree under ``root_path`` (or of the root alone) between two dates.
 
     One query. Callers must have checked that the user covers ``root_path``.
@@ -155,20 +154,20 @@ def report_rows(
         qs = qs.filter(jurisdiction__path__startswith=root_path)
     if dates is not None:
         qs = qs.filter(date__in=list(dates))
-    out: dict[str, dict[dt.date, tuple[Values, str, int]]] = defaultdict(dict)
+    out: dict[str, dict[dt.date, Resolved]] = defaultdict(dict)
     for row in qs.order_by().values_list(
         "id", "jurisdiction__path", "unit_id", "date", "source", *STORED_NAMES
     ):
         report_id, path, unit_id, day, source = row[:5]
         key = unit_key(path, unit_id) if unit_id is not None else path
-        out[key][day] = (dict(zip(STORED_NAMES, row[5:], strict=True)), source, report_id)
+        out[key][day] = Resolved(dict(zip(STORED_NAMES, row[5:], strict=True)), source, report_id)
     return dict(out)
 
 
 def merge(
-    *parts: Mapping[str, dict[dt.date, tuple[Values, str, int]]],
-) -> dict[str, dict[dt.date, tuple[Values, str, int]]]:
-    out: dict[str, dict[dt.date, tuple[Values, str, int]]] = defaultdict(dict)
+    *parts: Mapping[str, dict[dt.date, Resolved]],
+) -> dict[str, dict[dt.date, Resolved]]:
+    out: dict[str, dict[dt.date, Resolved]] = defaultdict(dict)
     for part in parts:
         for key, by_day in part.items():
             out[key].update(by_day)

@@ -26,7 +26,7 @@ from .errors import InvalidRange
 from .indicators import CUMULATIVE_NAMES, NEW_NAMES, POPULATION, STORED_NAMES, derive
 from .models import DailyReport, DailyReportImport, DailyReportQuerySet, ReportingUnit
 from .rates import RateBook, RateValue
-from .rollup import Rollup, Values, merge, report_rows, unit_key
+from .rollup import Resolved, Rollup, Values, merge, report_rows, unit_key
 
 MAX_RANGE_DAYS = 732  # two years per request keeps every read bounded
 SUBTREE_DATES_IN_LIMIT = 100  # beyond this many scattered dates a range scan is cheaper
@@ -189,16 +189,24 @@ class FigureContext:
         return self._earlier[key]
 
     def figures(
-        self, key: str, day: dt.date, *, population: int | None, with_line_list: bool = False
+        self,
+        key: str,
+        day: dt.date,
+        *,
+        population: int | None,
+        with_line_list: bool = False,
+        with_rates: bool = True,
     ) -> DayFigures:
         resolved = self.rollup.resolve(key, day)
         values: Values = derive(resolved.values)
         previous = self._previous(key, day)
         for name in CUMULATIVE_NAMES:
             values[NEW_NAMES[name]] = self._new(key, name, resolved.values.get(name), previous)
-        rate_inputs = dict(values)
-        rate_inputs[POPULATION] = population
-        rates = self.rate_book.compute_all(day, rate_inputs)
+        rates: dict[str, RateValue] = {}
+        if with_rates:
+            rate_inputs = dict(values)
+            rate_inputs[POPULATION] = population
+            rates = self.rate_book.compute_all(day, rate_inputs)
         listed = self.rollup.line_list_total(key, day) if with_line_list else None
         return DayFigures(
             day=day,
@@ -233,7 +241,7 @@ def _unit_rows(node: Node, start: dt.date, end: dt.date) -> dict[str, Any]:
     rows = DailyReport.objects.filter(unit=node.unit, date__gte=start, date__lte=end)
     return {
         node.key: {
-            r.date: (r.values(), r.source, r.pk)
+            r.date: Resolved(r.values(), r.source, r.pk)
             for r in rows.only("id", "date", "source", *STORED_NAMES)
         }
     }
@@ -245,29 +253,35 @@ def figures_on(*, user: Any, node: Node, day: dt.date) -> DayFigures:
     return context.figures(node.key, day, population=node.population, with_line_list=True)
 
 
-def series(*, user: Any, node: Node, start: dt.date, end: dt.date) -> list[DayFigures]:
+def series(
+    *, user: Any, node: Node, start: dt.date, end: dt.date, with_rates: bool = False
+) -> list[DayFigures]:
     """One ``DayFigures`` per date from ``start`` to ``end`` (the epidemic curve).
 
     Raises InvalidRange ("reconciliation.invalid_range").
     """
     check_range(start, end)
     context = FigureContext(node, start, end)
-    return [context.figures(node.key, d, population=node.population) for d in _dates(start, end)]
+    return [
+        context.figures(node.key, d, population=node.population, with_rates=with_rates)
+        for d in _dates(start, end)
+    ]
 
 
 def series_with_children(
-    *, user: Any, node: Node, start: dt.date, end: dt.date
+    *, user: Any, node: Node, start: dt.date, end: dt.date, with_rates: bool = False
 ) -> list[tuple[Node, list[DayFigures]]]:
     """The series of a node and of every unit directly below it, from one read of the subtree
     (roll-up to every level for a whole range). Raises InvalidRange."""
     check_range(start, end)
     days = _dates(start, end)
     context = FigureContext(node, start, end, subtree_dates=days)
-    out = [(node, [context.figures(node.key, d, population=node.population) for d in days])]
-    for child in child_nodes(node=node, day=end):
-        out.append(
-            (child, [context.figures(child.key, d, population=child.population) for d in days])
-        )
+    out = []
+    for n in [node, *child_nodes(node=node, day=end)]:
+        points = [
+            context.figures(n.key, d, population=n.population, with_rates=with_rates) for d in days
+        ]
+        out.append((n, points))
     return out
 
 
@@ -304,7 +318,10 @@ def dashboard(*, user: Any, node: Node, day: dt.date, days: int) -> Dashboard:
     """
     start = day - dt.timedelta(days=max(days, 1) - 1)
     context = FigureContext(node, start, day, subtree_dates={day, day - dt.timedelta(days=1)})
-    curve = [context.figures(node.key, d, population=node.population) for d in _dates(start, day)]
+    curve = [
+        context.figures(node.key, d, population=node.population, with_rates=False)
+        for d in _dates(start, day)
+    ]
     # The curve starts at the first day with data (an outbreak's first weeks, not empty ones).
     while len(curve) > 1 and not curve[0].has_data:
         curve.pop(0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from epicontrol.jurisdictions.models import Jurisdiction
 from . import providers
 from .choices import ReportSource
 from .errors import (
+    ConcurrentWrite,
     ImportInvalid,
     InvalidDate,
     InvalidFigure,
@@ -178,7 +179,8 @@ def daily_report_import(
     All-or-nothing by default: any error raises ImportInvalid ("daily_report.import_invalid",
     422) with the row errors and writes nothing. With ``partial`` the valid rows are written
     and the errors returned. Raises ReportForbidden ("daily_report.forbidden") for roles that do
-    not file reports.
+    not file reports and ConcurrentWrite ("daily_report.conflict", 409) when another write took
+    the same unit and date meanwhile.
     """
     _require_filer(actor)
     parsed = parse(file_name, content)
@@ -336,7 +338,11 @@ def _write_reports(
         report.jurisdiction = target.jurisdiction  # cached for the audit entry's path
         to_update.append((report, changes))
     if to_create:
-        DailyReport.objects.bulk_create(to_create, batch_size=2000)
+        try:
+            with transaction.atomic():
+                DailyReport.objects.bulk_create(to_create, batch_size=2000)
+        except IntegrityError:  # a concurrent import or submission took a (unit, date) first
+            raise ConcurrentWrite() from None
         audit_bulk(
             actor=actor,
             action="reports.daily_report.imported",
@@ -392,8 +398,8 @@ def daily_report_submit(
     ``values`` maps stored indicator names to whole numbers ≥ 0, or None for "not reported".
     Raises ReportForbidden ("daily_report.forbidden"), ReportOutOfScope
     ("daily_report.out_of_scope"), InvalidFigure ("daily_report.invalid_value"), InvalidDate
-    ("daily_report.invalid_date", for future dates) and NotFound for a unit that is not under
-    the jurisdiction.
+    ("daily_report.invalid_date", for future dates), ConcurrentWrite ("daily_report.conflict")
+    and NotFound for a unit that is not under the jurisdiction.
     """
     _require_filer(actor)
     _require_scope(actor, jurisdiction)
@@ -409,16 +415,20 @@ def daily_report_submit(
     )
     actor_obj = _actor(actor)
     if report is None:
-        report = DailyReport.objects.create(
-            jurisdiction=jurisdiction,
-            unit=unit,
-            date=day,
-            source=source,
-            note=note,
-            created_by=actor_obj,
-            updated_by=actor_obj,
-            **clean,
-        )
+        try:
+            with transaction.atomic():
+                report = DailyReport.objects.create(
+                    jurisdiction=jurisdiction,
+                    unit=unit,
+                    date=day,
+                    source=source,
+                    note=note,
+                    created_by=actor_obj,
+                    updated_by=actor_obj,
+                    **clean,
+                )
+        except IntegrityError:  # someone filed the same unit and date a moment ago
+            raise ConcurrentWrite() from None
         audit_record(
             actor=actor,
             action=f"reports.daily_report.{source}",
@@ -444,7 +454,7 @@ def daily_report_compute(*, actor: Any, jurisdiction: Jurisdiction, day: dt.date
     """Store the line list's figures of a jurisdiction as its report for the day (数出一门:
     the report is generated from the records, not typed again).
 
-    Raises what ``daily_report_submit`` raises, and NotFound ("daily_report.no_line_list")
+    Raises what ``daily_report_submit`` raises, and NoLineList ("daily_report.no_line_list")
     when the platform holds no line list for the area.
     """
     _require_filer(actor)

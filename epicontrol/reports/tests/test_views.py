@@ -213,3 +213,36 @@ def test_sibling_county_sees_no_dashboard_report_or_reconciliation(
 def test_pages_need_a_login() -> None:
     response = Client().get("/reports/430000/")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_recent_imports_are_scoped(
+    county_officer: Any, sibling_officer: Any, csv_file: Build
+) -> None:
+    daily_report_import(
+        actor=county_officer,
+        file_name="lusong.csv",
+        content=csv_file((D2, "芦淞区", "430203", 3, 0, 1, 0)),
+    )
+    mine = _client(county_officer).get("/reports/import/")
+    assert [b.file_name for b in mine.context["imports"]] == ["lusong.csv"]
+    theirs = _client(sibling_officer).get("/reports/import/")
+    assert list(theirs.context["imports"]) == []
+
+
+def test_concurrent_submission_is_a_conflict(
+    county_officer: Any, division: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import IntegrityError
+
+    from epicontrol.core.errors import DomainError
+
+    def collide(*args: Any, **kwargs: Any) -> Any:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(DailyReport.objects, "create", collide)
+    with pytest.raises(DomainError) as caught:
+        daily_report_submit(
+            actor=county_officer, jurisdiction=division("430203"), day=D2,
+            values={"confirmed_cumulative": 1},
+        )  # fmt: skip
+    assert (caught.value.code, caught.value.status) == ("daily_report.conflict", 409)
