@@ -152,28 +152,27 @@ def check_table_nulls(table: pa.Table, columns: Iterable[str], *, source: str) -
             _raise_nulls(column, nulls, source)
 
 
-def parquet_may_have_nulls(files: Iterable[str], columns: Iterable[str], *, source: str) -> bool:
-    """Use Parquet footer statistics to reject nulls without reading data.
+def parquet_may_have_nulls(
+    metadata: pq.FileMetaData, columns: Iterable[str], *, source: str
+) -> bool:
+    """Use a Parquet footer's statistics to reject nulls without reading data.
 
     Returns True when some row group has no null-count statistic, so absence of nulls is
     unproven and the engine must filter nulls itself. Raises ``SchemaError`` on a proven null.
     """
-    wanted = list(columns)
+    # Leaf column positions, looked up by path (top-level positions differ when a file has
+    # nested columns before ours).
+    paths = [metadata.schema.column(i).path for i in range(metadata.num_columns)]
+    positions = {name: paths.index(name) for name in columns}
     unproven = False
-    for path in files:
-        metadata = pq.ParquetFile(path).metadata
-        # Leaf column positions, looked up by path (top-level positions differ when a file has
-        # nested columns before ours).
-        paths = [metadata.schema.column(i).path for i in range(metadata.num_columns)]
-        positions = {name: paths.index(name) for name in wanted}
-        for rg in range(metadata.num_row_groups):
-            group = metadata.row_group(rg)
-            for name, position in positions.items():
-                stats = group.column(position).statistics
-                if stats is None or not stats.has_null_count:
-                    unproven = True
-                elif stats.null_count:
-                    _raise_nulls(name, stats.null_count, f"{source} ({path})")
+    for rg in range(metadata.num_row_groups):
+        group = metadata.row_group(rg)
+        for name, position in positions.items():
+            stats = group.column(position).statistics
+            if stats is None or not stats.has_null_count:
+                unproven = True
+            elif stats.null_count:
+                _raise_nulls(name, stats.null_count, source)
     return unproven
 
 

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from epitrace.errors import InputError, SchemaError
 from epitrace.schemas import (
+    PINGS_SCHEMA,
     PingsLayout,
     check_pings_schema,
     conform_index_ids,
@@ -72,14 +73,17 @@ class ParquetPings:
             if not files:
                 raise InputError("no pings files given", code="epitrace.input.empty")
         units = set()
+        may_have_nulls = False
         for file in files:
-            try:
-                schema = pq.read_schema(file)
+            where = f"pings ({file})"
+            try:  # one footer read per file: schema and statistics
+                metadata = pq.ParquetFile(file).metadata
             except (OSError, pa.ArrowInvalid) as exc:
                 raise InputError(
                     f"cannot read Parquet file {file}: {exc}", code="epitrace.input.unreadable"
                 ) from exc
-            units.add(check_pings_schema(schema, source=f"pings ({file})").ts_unit)
+            units.add(check_pings_schema(metadata.schema.to_arrow_schema(), source=where).ts_unit)
+            may_have_nulls |= parquet_may_have_nulls(metadata, PINGS_SCHEMA.names, source=where)
         if len(units) > 1:
             raise SchemaError(
                 f"files disagree on the unit of column 'ts' ({', '.join(sorted(units))})",
@@ -87,9 +91,6 @@ class ParquetPings:
                 source="pings",
                 code="epitrace.schema.wrong_type",
             )
-        may_have_nulls = parquet_may_have_nulls(
-            files, ("person_id", "ts", "cell_id"), source="pings"
-        )
         return cls(
             files=files, layout=PingsLayout(ts_unit=units.pop(), may_have_nulls=may_have_nulls)
         )
