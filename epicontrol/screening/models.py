@@ -74,14 +74,16 @@ class CategoryGroup(TimeStampedModel):
 
 
 class LedgerEntryQuerySet(ScopedQuerySet["LedgerEntry"]):
-    jurisdiction_path_lookup = "grid__path"
+    # The grid's path copied on the row: scoping, filters and roll-ups are prefix matches and
+    # groupings on this table alone, without joining the jurisdiction tree.
+    jurisdiction_path_lookup = "grid_path"
 
     def open(self) -> LedgerEntryQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
     def under(self, path: str) -> LedgerEntryQuerySet:
         """Entries of the grids under a jurisdiction path (prefix match)."""
-        return self.filter(grid__path__startswith=path)
+        return self.filter(grid_path__startswith=path)
 
 
 class LedgerEntry(TimeStampedModel):
@@ -104,6 +106,9 @@ class LedgerEntry(TimeStampedModel):
     grid = models.ForeignKey(
         "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="ledger_entries"
     )
+    # ``grid.path``, written with the row by the services and the bulk insert (grids do not
+    # move; a re-parenting would rewrite this column in the same migration).
+    grid_path = models.CharField(max_length=255, editable=False)
     status = models.CharField(
         max_length=24, choices=EntryStatus.choices, default=EntryStatus.REGISTERED
     )
@@ -133,9 +138,14 @@ class LedgerEntry(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["grid", "registered_on"], name="ledger_grid_registered"),
-            models.Index(fields=["grid", "status"], name="ledger_grid_status"),
             models.Index(fields=["registered_on", "id"], name="ledger_registered"),
             models.Index(fields=["person", "category"], name="ledger_person_category"),
+            # Prefix scans of an area (a county's capped count, a roll-up below the province).
+            models.Index(
+                fields=["grid_path", "registered_on"],
+                name="ledger_grid_path",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +177,7 @@ FIGURE_KEYS = (
 
 
 class DailyReportQuerySet(ScopedQuerySet["DailyReport"]):
-    jurisdiction_path_lookup = "grid__path"
+    jurisdiction_path_lookup = "grid_path"
 
 
 class DailyReport(TimeStampedModel):
@@ -181,6 +191,7 @@ class DailyReport(TimeStampedModel):
     grid = models.ForeignKey(
         "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="daily_reports"
     )
+    grid_path = models.CharField(max_length=255, editable=False)  # as on LedgerEntry
     day = models.DateField()
     is_zero = models.BooleanField(default=False)
     new = models.PositiveIntegerField(default=0)
@@ -202,13 +213,19 @@ class DailyReport(TimeStampedModel):
     objects = DailyReportQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-day", "grid__path"]
+        ordering = ["-day", "grid_path"]
         verbose_name = _("daily grid report")
         verbose_name_plural = _("daily grid reports")
         constraints = [
             models.UniqueConstraint(fields=["grid", "day"], name="daily_report_grid_day"),
         ]
-        indexes = [models.Index(fields=["day", "grid"], name="daily_report_day_grid")]
+        indexes = [
+            models.Index(
+                fields=["day", "grid_path"],
+                name="daily_report_day_path",
+                opclasses=["date_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"DailyReport #{self.pk} {self.day}"

@@ -172,7 +172,7 @@ def rollup(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) -> Rollup:
 
     ledger = (
         entries.order_by()
-        .annotate(child=child_code("grid__path", path))
+        .annotate(child=child_code("grid_path", path))
         .values("child")
         .annotate(**_figure_aggregates(day))
     )
@@ -181,9 +181,9 @@ def rollup(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) -> Rollup:
 
     reports = (
         DailyReport.objects.visible_to(user)
-        .filter(grid__path__startswith=path, day=day)
+        .filter(grid_path__startswith=path, day=day)
         .order_by()
-        .annotate(child=child_code("grid__path", path))
+        .annotate(child=child_code("grid_path", path))
         .values("child")
         .annotate(n=Count("pk"), zero=Count("pk", filter=Q(is_zero=True)), new_sum=Sum("new"))
     )

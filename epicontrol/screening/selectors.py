@@ -180,14 +180,14 @@ def report_list(
     qs = DailyReport.objects.visible_to(user).select_related("grid", "grid__parent", "confirmed_by")
     if jurisdiction:
         path = Jurisdiction.objects.filter(code=jurisdiction).values_list("path", flat=True).first()
-        qs = qs.filter(grid__path__startswith=path) if path else qs.none()
+        qs = qs.filter(grid_path__startswith=path) if path else qs.none()
     if day:
         qs = qs.filter(day=day)
     if date_from:
         qs = qs.filter(day__gte=date_from)
     if date_to:
         qs = qs.filter(day__lte=date_to)
-    return qs.order_by("-day", "grid__path")
+    return qs.order_by("-day", "grid_path")
 
 
 def report_for(*, user: Any, grid: Jurisdiction, day: dt.date) -> DailyReport | None:
@@ -317,7 +317,7 @@ def dashboard_figures(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) ->
     grids_total = grids.count()
     grids_reported = (
         DailyReport.objects.visible_to(user)
-        .filter(grid__path__startswith=jurisdiction.path, day=day)
+        .filter(grid_path__startswith=jurisdiction.path, day=day)
         .count()
     )
     code, iso = jurisdiction.code, day.isoformat()

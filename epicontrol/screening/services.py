@@ -139,6 +139,7 @@ def entry_register(
         person=person,
         category=category,
         grid=grid,
+        grid_path=grid.path,
         source=source,
         origin=origin.strip(),
         arrival_date=arrival_date,
@@ -343,7 +344,7 @@ def daily_report_submit(
         "confirmed_at": now,
     }
     if report is None:
-        report = DailyReport.objects.create(grid=grid, day=day, **values)
+        report = DailyReport.objects.create(grid=grid, grid_path=grid.path, day=day, **values)
         audit_record(
             actor=actor,
             action="screening.report_submitted",
