@@ -136,6 +136,7 @@ class _Validator:
         self.today = timezone.localdate()
         self.errors: list[RowIssue] = []
         self.warnings: list[RowIssue] = []
+        self.rejected_codes: list[tuple[int, str]] = []  # (row, code) of rows with other errors
 
     def issue(self, row: int, column: str, exc: DomainError) -> None:
         self.errors.append(RowIssue(row, column, exc.code, exc.message))
@@ -187,6 +188,8 @@ class _Validator:
             if ok:
                 assert doc is not None
                 out.append(_Row(number, name, doc, phone, code, text))
+            elif code:
+                self.rejected_codes.append((number, code))
         return out
 
     def _document(self, number: int, raw_type: Any, raw_number: Any) -> Document | None:
@@ -231,35 +234,40 @@ class _Validator:
         return doc
 
 
-def _resolve_jurisdictions(actor: Any, rows: list[_Row], errors: list[RowIssue]) -> list[_Row]:
-    codes = {r.code for r in rows}
+def _resolve_jurisdictions(
+    actor: Any, rows: list[_Row], others: list[tuple[int, str]], errors: list[RowIssue]
+) -> list[_Row]:
+    """Attach the jurisdiction of every good row; report unknown and out-of-area codes.
+
+    ``others`` are the (row, code) of rows already rejected for another column: their code is
+    checked too, so the user sees every problem of a row at once.
+    """
+    codes = {r.code for r in rows} | {code for _n, code in others}
     found: dict[str, Jurisdiction] = {}
     for chunk in _chunks(sorted(codes), CHUNK):
         found.update((j.code, j) for j in Jurisdiction.objects.filter(code__in=chunk))
     scope = scope_of(actor)
+
+    def check(number: int, code: str) -> Jurisdiction | None:
+        j = found.get(code)
+        if j is None:
+            message = _("Unknown jurisdiction code %(code)s.") % {"code": code}
+            errors.append(RowIssue(number, "jurisdiction", "person.invalid_jurisdiction", message))
+            return None
+        if not scope.covers_path(j.path):
+            message = _("The jurisdiction %(code)s is outside your area.") % {"code": code}
+            errors.append(
+                RowIssue(number, "jurisdiction", "person.jurisdiction_out_of_scope", message)
+            )
+            return None
+        return j
+
+    for number, code in others:
+        check(number, code)
     good = []
     for r in rows:
-        j = found.get(r.code)
-        if j is None:
-            errors.append(
-                RowIssue(
-                    r.number,
-                    "jurisdiction",
-                    "person.invalid_jurisdiction",
-                    _("Unknown jurisdiction code %(code)s.") % {"code": r.code},
-                )
-            )
-        elif not scope.covers_path(j.path):
-            errors.append(
-                RowIssue(
-                    r.number,
-                    "jurisdiction",
-                    "person.jurisdiction_out_of_scope",
-                    _("The jurisdiction %(code)s is outside your area.") % {"code": r.code},
-                )
-            )
-        else:
-            r.jurisdiction = j
+        r.jurisdiction = check(r.number, r.code)
+        if r.jurisdiction is not None:
             good.append(r)
     return good
 
@@ -446,7 +454,7 @@ def person_import(
     validator = _Validator(table, columns)
     rows = validator.rows()
     errors, result.warnings = validator.errors, validator.warnings
-    rows = _resolve_jurisdictions(actor, rows, errors)
+    rows = _resolve_jurisdictions(actor, rows, validator.rejected_codes, errors)
     rows = _within_file(rows, errors)
     rows, result.unchanged = _split_existing(actor, rows, errors)
     candidates = _candidates(actor, rows) if rows else {}

@@ -101,10 +101,10 @@ class Person(TimeStampedModel):
         indexes = [
             # Newest first, with the scope and name columns in the index: the page's ids come
             # from an index-only scan that skips other areas' rows without touching the table.
+            # (Trailing key columns rather than INCLUDE, which SQLite lacks and warns about.)
             models.Index(
-                fields=["-created_at", "-id"],
+                fields=["-created_at", "-id", "jurisdiction_path", "name"],
                 name="person_created",
-                include=["jurisdiction_path", "name"],
                 condition=ACTIVE,
             ),
             # Scope (path prefix) with an optional name prefix checked inside the index: the

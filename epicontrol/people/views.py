@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epicontrol.core.errors import DomainError, NotFound
 
 from . import exports, selectors, services, trail
+from .columns import IMPORT_COLUMNS
 from .errors import CandidatesFound, DuplicatePerson
 from .forms import ImportForm, LookupForm, MergeForm, PersonEditForm, PersonForm
 from .identity import warning_message
-from .imports import person_import
+from .imports import RowIssue, person_import
 from .models import Person
 from .paging import CappedPage
 from .permissions import can_export_full, can_unmask
@@ -283,11 +284,16 @@ def person_import_page(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             form.add_error("file", exc.message)
+    labels = {c.code: str(c.label) for c in IMPORT_COLUMNS}
+
+    def shown(issues: list[RowIssue]) -> list[dict[str, Any]]:
+        return [{**i.as_dict(), "label": labels.get(i.column, "")} for i in issues[:ERRORS_SHOWN]]
+
     context = {
         "form": form,
         "result": result,
-        "errors": result.errors[:ERRORS_SHOWN] if result else [],
-        "warnings": result.warnings[:ERRORS_SHOWN] if result else [],
+        "errors": shown(result.errors) if result else [],
+        "warnings": shown(result.warnings) if result else [],
         "shown": ERRORS_SHOWN,
     }
     return render(request, "people/person_import.html", context)

@@ -38,6 +38,7 @@ def test_all_or_nothing_commits_nothing_when_a_row_is_bad(
 ) -> None:
     rows = good_rows(3)
     rows.append(["坏行", "resident_id", "110105194912310021", "12345", "430203001"])
+    rows.append(["", "resident_id", "123", "", "999999"])  # every problem of a row is listed
     r = post(api_client_for(county_officer), xlsx_bytes(rows))
     assert r.status_code == 422
     body = r.json()
@@ -46,6 +47,9 @@ def test_all_or_nothing_commits_nothing_when_a_row_is_bad(
     assert {(e["row"], e["column"], e["code"]) for e in body["errors"]} == {
         (5, "id_number", "person.invalid_id_number"),
         (5, "phone", "person.invalid_phone"),
+        (6, "id_number", "person.invalid_id_number"),
+        (6, "jurisdiction", "person.invalid_jurisdiction"),
+        (6, "name", "person.name_required"),
     }
     assert all(e["message"] for e in body["errors"])
     assert not Person.objects.exists()
