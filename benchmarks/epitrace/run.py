@@ -4,6 +4,7 @@
     python benchmarks/epitrace/run.py --scale=smoke        # a small run, about a minute
     python benchmarks/epitrace/run.py --parts=day,spark    # only some parts
     python benchmarks/epitrace/run.py --runs=5 --no-results
+    python benchmarks/epitrace/run.py --prepare             # only generate data and the store
 
 Parts:
 
@@ -31,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -358,6 +360,32 @@ def part_spark(scale: Scale) -> dict[str, Any]:
     return report
 
 
+def row_groups_read(store: Path, index: Path, first: date, end: date) -> tuple[int, int]:
+    """(row groups of occupancy read, row groups of occupancy in the window) for one query.
+
+    Reproduces the engine's registration and plan and reads DuckDB's profile: not timed.
+    """
+    from epitrace.backends.duckdb import DuckDBBackend, register_occupancy
+    from epitrace.plan import DUCKDB, companion_pairs_sql
+    from epitrace.sources import read_index
+
+    params = CompanionParams(window=Window(first, end))
+    source = Store.open(store).slice(params.window, SLOT_MINUTES)
+    total = sum(pq.ParquetFile(f).metadata.num_row_groups for f in source.occupancy_files)
+    backend = DuckDBBackend(threads=THREADS, memory_limit=MEMORY_LIMIT)
+    with backend.connect() as con:
+        con.register("idx_in", pa.table({"person_id": read_index(index)}))
+        con.execute("CREATE TEMP VIEW idx AS SELECT person_id FROM idx_in")
+        shape = register_occupancy(con, source, params)
+        profile = con.sql("EXPLAIN ANALYZE " + companion_pairs_sql(params, shape, DUCKDB))
+        text = profile.fetchall()[0][1]
+    backend.close()
+    scanned = [
+        int(a) for a, b in re.findall(r"Row Groups Scanned: (\d+) / (\d+)", text) if int(b) == total
+    ]
+    return max(scanned, default=0), total
+
+
 def part_store(scale: Scale, runs: int) -> dict[str, Any]:
     root, ingest = ensure_store(scale)
     raw = DATA / scale.name / "raw"
@@ -378,6 +406,9 @@ def part_store(scale: Scale, runs: int) -> dict[str, Any]:
                 "out": str(out / "store.parquet"),
             }
             samples = [measure_in_process(task) for _ in range(runs)]
+            read, total = row_groups_read(
+                root, index_csv(scale, size), end - timedelta(days=window - 1), end
+            )
             rows.append(
                 {
                     "index": size,
@@ -385,6 +416,7 @@ def part_store(scale: Scale, runs: int) -> dict[str, Any]:
                     "median_s": _median([s["seconds"] for s in samples]),
                     "peak_rss": max(s["peak_rss"] for s in samples),
                     "rows": samples[-1]["rows"],
+                    "row_groups": [read, total],
                 }
             )
             print(f"  store |I|={size} window={window} d: {rows[-1]['median_s']:.2f} s", flush=True)
@@ -536,8 +568,8 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
             f"### {scale.store_days} days in a ping store: {scale.pings_per_day:,} pings a day, "
             f"default rule (30-hour clause on)",
             "",
-            f"Store: {store['store_gib']:.2f} GiB on disk for {store['raw_gib']:.2f} GiB of raw "
-            "Parquet."
+            f"Store: {store['store_gib'] * 1024:,.0f} MiB on disk for "
+            f"{store['raw_gib'] * 1024:,.0f} MiB of raw Parquet."
             + (
                 f" Ingest (this run, {len(ingest)} day(s)): median "
                 f"{_median([d['seconds'] for d in ingest]):.1f} s a day."
@@ -549,15 +581,17 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
             "",
             "| Index persons | "
             + " | ".join(f"{w}-day window" for w in scale.windows)
-            + " | Peak RSS (GiB) | Rows (longest window) |",
-            "|---" * (len(scale.windows) + 3) + "|",
+            + " | Occupancy row groups read (longest window) | Peak RSS (GiB) | Rows |",
+            "|---" * (len(scale.windows) + 4) + "|",
         ]
         for size in scale.index_sizes:
             cells = [r for r in store["store"] if r["index"] == size]
+            read, total = cells[-1]["row_groups"]
             lines.append(
                 f"| {size:,} | "
                 + " | ".join(f"{r['median_s']:.2f} s" for r in cells)
-                + f" | {_gib(max(r['peak_rss'] for r in cells))} | {cells[-1]['rows']:,} |"
+                + f" | {read:,} / {total:,} ({read / max(total, 1):.0%}) | "
+                + f"{_gib(max(r['peak_rss'] for r in cells))} | {cells[-1]['rows']:,} |"
             )
         lines += [
             "",
@@ -569,7 +603,8 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
         for r in store["raw"]:
             same = "" if r["identical"] is None else ("yes" if r["identical"] else "NO")
             lines.append(
-                f"| {r['index']:,} | {r['window']} days | {r['seconds']:.2f} s | "
+                f"| {r['index']:,} | {r['window']} day{'s' if r['window'] > 1 else ''} | "
+                f"{r['seconds']:.2f} s | "
                 f"{_gib(r['peak_rss'])} | {r['rows']:,} | {same} |"
             )
         lines.append("")
@@ -598,6 +633,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parts", default="day,spark,store", help="comma list: day,spark,store")
     parser.add_argument("--runs", type=int, help="runs per measurement (default: per scale)")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument(
+        "--prepare", action="store_true", help="only generate the data and build the store"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -606,6 +644,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     scale = SCALES[args.scale]
     runs = args.runs or scale.runs
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    if args.prepare:
+        ensure_days(scale, 1)
+        if "store" in parts:
+            ensure_store(scale)
+        return 0
     env = environment()
     print(f"epitrace benchmark, scale {scale.name}: {asdict(scale)}", flush=True)
     results: dict[str, Any] = {}
