@@ -334,13 +334,14 @@ def main() -> None:
         lambda: floor_history(busiest),
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = os.getloadavg()[1]
     scale = f"{len(counties)} counties × {args.days} days × 2 schemes"
     first_compute = statistics.median(compute_ms)
     header = (
         f"{len(counties)} counties, {args.days} days, {assessments:,} assessments, "
         f"{changes:,} designation changes; first computation of a province-day: median "
         f"{first_compute:.0f} ms (p95 {sorted(compute_ms)[int(len(compute_ms) * 0.95) - 1]:.0f} "
-        f"ms); process peak RSS {rss:.0f} MiB"
+        f"ms); process peak RSS {rss:.0f} MiB; machine load average {load:.1f} during the run"
     )
     lines = [
         "| Operation | Platform (ms) | Floor (ms) | Ratio | Peak Python memory (MiB) | Scale |",

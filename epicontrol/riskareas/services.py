@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from epicontrol.core.audit import audit_bulk, audit_record
 from epicontrol.core.errors import NotFound
+from epicontrol.core.models import PolicyVersion
 from epicontrol.jurisdictions.models import Jurisdiction
 
 from .case_stats import StatsProvider, case_records_stats
@@ -112,6 +113,14 @@ def risk_levels_compute(
     schemes = [scheme_in_force(scheme_code, day)] if scheme_code else in_force
     if not schemes:
         return ComputeResult(day=day)
+    # Two runs of the same schemes (the task and an officer's button) would both insert the
+    # day's assessments; locking the scheme rows makes the second wait and then update.
+    list(
+        PolicyVersion.objects.select_for_update()
+        .filter(pk__in=[s.version_id for s in schemes])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     counties = list(
         counties_on(day, root_path=root.path if root else None).only("id", "code", "name", "path")
     )
