@@ -567,20 +567,12 @@ def bench_dashboard(user_pk: int, code: str, runs: int) -> dict[str, Any]:
 
     def floor_op() -> None:
         params = {"n": len(j.path) + 1, "d": DAY, "p": j.path + "%"}
-        raw(
-            FLOOR_ENTRIES.replace(
-                "split_part(substr(j.path, %(n)s), '/', 1) AS child,", ""
-            ).replace("GROUP BY 1", ""),
-            params,
-        )
-        raw(
-            GRID_COUNT,
-            params,
-        )
-        raw(
-            REPORT_COUNT,
-            params,
-        )
+        ungrouped = FLOOR_ENTRIES.replace(
+            "split_part(substr(e.grid_path, %(n)s), '/', 1) AS child,", ""
+        ).replace("GROUP BY 1", "")
+        raw(ungrouped, params)
+        raw(GRID_COUNT, params)
+        raw(REPORT_COUNT, params)
 
     platform_times, peak = timed(platform_op, runs)
     floor_times, _ = timed(floor_op, runs)

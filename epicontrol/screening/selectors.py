@@ -237,10 +237,10 @@ def completeness(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) -> Comp
         Jurisdiction.objects.visible_to(user)
         .filter(level=Level.GRID, path__startswith=jurisdiction.path)
         .current()
-        .annotate(has_report=Exists(reported))
     )
     grids_total = grids.count()
-    missing_qs = grids.filter(has_report=False).select_related("parent").order_by("path")
+    # An anti-join (NOT EXISTS), counted and listed; the total above carries no subquery.
+    missing_qs = grids.filter(~Exists(reported)).select_related("parent").order_by("path")
     missing_count = missing_qs.count()
     missing_rows = list(missing_qs[:COMPLETENESS_CAP])
     workers: dict[int, list[str]] = {}
