@@ -100,7 +100,7 @@ def generate(n_cases: int) -> dict[str, Any]:
         .current()
         .order_by("code")
     )
-    if Case.objects.count() == n_cases:
+    if Case.objects.count() == n_cases and not Case.objects.filter(county_code="").exists():
         return {"counties": len(counties), "reused": True}
     with connection.cursor() as cur:
         cur.execute(
@@ -153,6 +153,7 @@ def generate(n_cases: int) -> dict[str, Any]:
             c = Case(
                 person=p,
                 jurisdiction=county,
+                county_code=county.code,
                 classification=classification,
                 status="open",
                 reported_at=reported,
@@ -194,7 +195,7 @@ def generate(n_cases: int) -> dict[str, Any]:
                 new = {**state, **change}
                 events.append(
                     CaseEvent(
-                        case=c, action=action, at=at,
+                        case=c, action=action, at=at, county_code=c.county_code,
                         from_status=state["status"], to_status=new["status"],
                         from_classification=state["cls"], to_classification=new["cls"],
                         from_severity=state["sev"], to_severity=new["sev"],

@@ -93,13 +93,10 @@ def _flow_counts(
     """Counts of cases per (county, local date of ``field``) up to ``end_bound``."""
     return (
         cases.filter(**{f"{field}__lt": end_bound, f"{field}__isnull": False}, **filters)
-        .annotate(
-            county=Substr("jurisdiction__path", 1, COUNTY_PATH_LEN),
-            day=TruncDate(field),
-        )
-        .values("county", "day")
+        .annotate(day=TruncDate(field))
+        .values("county_code", "day")
         .annotate(n=Count("id"))
-        .values_list("county", "day", "n")
+        .values_list("county_code", "day", "n")
         .order_by()
     )
 
@@ -140,7 +137,7 @@ def daily_figures(
         (2, "died_at", {"status": Status.DIED, "classification__in": confirmed_classes}),
     ):
         for county, day, n in _flow_counts(cases, field, end_bound, **extra):
-            cols, base = slot(county_code(county))
+            cols, base = slot(county)
             position = index.get(day)
             if position is None:  # before start (the query stops at end)
                 base[i] += n
@@ -149,12 +146,9 @@ def daily_figures(
 
     event_rows = (
         events.filter(at__lt=end_bound, action__in=_STATE_ACTIONS)
-        .annotate(
-            county=Substr("case__jurisdiction__path", 1, COUNTY_PATH_LEN),
-            day=TruncDate("at"),
-        )
+        .annotate(day=TruncDate("at"))
         .values(
-            "county",
+            "county_code",
             "day",
             "from_status",
             "to_status",
@@ -167,7 +161,7 @@ def daily_figures(
         )
         .annotate(n=Count("id"))
         .values_list(
-            "county",
+            "county_code",
             "day",
             "from_status",
             "from_classification",
@@ -186,7 +180,7 @@ def daily_figures(
         after = _bucket(ts, tc, tv, ta)
         if before == after:
             continue
-        cols, base = slot(county_code(county))
+        cols, base = slot(county)
         position = index.get(day)
         for k, (b, a) in enumerate(zip(before, after, strict=True)):
             if a != b:
@@ -258,16 +252,19 @@ def line_list_daily(*, root_path: str, start: dt.date, end: dt.date) -> Daily:
     county are those of the subtree. UNSCOPED: the caller decides which root a user may see.
     About five queries whatever the range; cost grows with counties × days with activity.
     """
-    cases = Case.objects.filter(jurisdiction__path__startswith=root_path)
-    events = CaseEvent.objects.filter(case__jurisdiction__path__startswith=root_path)
-    if root_path.count("/") > COUNTY_DEPTH:
+    if root_path.count("/") > COUNTY_DEPTH + 1:
+        # Below a county: the subtree's cases (a join on the tree, small).
         counties = [county_code(root_path)]
+        cases = Case.objects.filter(jurisdiction__path__startswith=root_path)
+        events = CaseEvent.objects.filter(case__jurisdiction__path__startswith=root_path)
     else:
-        counties = list(
-            Jurisdiction.objects.filter(path__startswith=root_path, depth=COUNTY_DEPTH)
-            .current()
-            .values_list("code", flat=True)
-        )
+        # At or above a county: filter on the denormalised county codes, no join on the tree.
+        # Retired counties keep their cases; only current ones are listed without cases.
+        rows = Jurisdiction.objects.filter(path__startswith=root_path, depth=COUNTY_DEPTH)
+        all_codes = list(rows.values_list("code", flat=True))
+        counties = list(rows.current().values_list("code", flat=True))
+        cases = Case.objects.filter(county_code__in=all_codes)
+        events = CaseEvent.objects.filter(county_code__in=all_codes)
     return daily_figures(cases, events, start=start, end=end, counties=counties)
 
 
@@ -300,6 +297,7 @@ def county_case_stats(
     (zeros when no case); other counties appear when they have cases. A cluster counts for the
     county of the cluster's own jurisdiction. ``cluster_threshold`` None (a policy without
     clusters) means never a cluster. Confirmed includes clinically diagnosed. Three queries.
+    An empty string ``county_path`` means the county is no longer in the division tree.
     UNSCOPED, like ``line_list_daily``.
     """
     end_bound = day_start(day + dt.timedelta(days=1))
@@ -314,8 +312,7 @@ def county_case_stats(
             cluster_filter |= Q(cluster__jurisdiction__path__startswith=p)
     rows = (
         Case.objects.filter(path_filter, confirmed_at__lt=end_bound, confirmed_at__isnull=False)
-        .annotate(county=Substr("jurisdiction__path", 1, COUNTY_PATH_LEN))
-        .values("county")
+        .values("county_code")
         .annotate(
             cumulative=Count("id"),
             new=Count("id", filter=Q(confirmed_at__gte=window_start)),
@@ -323,7 +320,7 @@ def county_case_stats(
         )
         .order_by()
     )
-    found: dict[str, dict[str, Any]] = {r["county"]: r for r in rows}
+    found: dict[str, dict[str, Any]] = {r["county_code"]: r for r in rows}
     clustered: set[str] = set()
     if cluster_threshold:
         cluster_rows = (
@@ -339,19 +336,22 @@ def county_case_stats(
             .filter(n__gte=cluster_threshold)
             .order_by()
         )
-        clustered = {r["county"] for r in cluster_rows}
-    paths = set(found) | clustered
+        clustered = {county_code(r["county"]) for r in cluster_rows}
+    codes = set(found) | clustered
     if county_paths is not None:
-        paths |= {p for p in county_paths if p.count("/") == COUNTY_DEPTH + 1}
+        codes |= {county_code(p) for p in county_paths if p.count("/") == COUNTY_DEPTH + 1}
+    paths = dict(
+        Jurisdiction.objects.filter(code__in=codes, depth=COUNTY_DEPTH).values_list("code", "path")
+    )
     out: dict[str, CountyCaseStats] = {}
-    for path in sorted(paths):
-        r = found.get(path)
-        out[county_code(path)] = CountyCaseStats(
-            county_code=county_code(path),
-            county_path=path,
+    for code in sorted(codes):
+        r = found.get(code)
+        out[code] = CountyCaseStats(
+            county_code=code,
+            county_path=paths.get(code, ""),
             cumulative_confirmed=r["cumulative"] if r else 0,
             new_confirmed_in_window=r["new"] if r else 0,
-            has_cluster_in_window=path in clustered,
+            has_cluster_in_window=code in clustered,
             last_confirmed_date=timezone.localdate(r["last"]) if r and r["last"] else None,
         )
     return out

@@ -82,6 +82,9 @@ class Case(TimeStampedModel):
     jurisdiction = models.ForeignKey(
         "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="cases"
     )
+    # The county of ``jurisdiction`` (third code of its path), copied at creation: the line-list
+    # figures group by it without joining the tree (a case never changes jurisdiction).
+    county_code = models.CharField(max_length=12, editable=False)
     classification = models.CharField(max_length=24, choices=Classification.choices)
     severity = models.CharField(max_length=12, choices=Severity.choices, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -131,6 +134,7 @@ class Case(TimeStampedModel):
             models.Index(fields=["jurisdiction", "-reported_at"], name="case_jur_reported"),
             models.Index(fields=["facility", "status"], name="case_facility_status"),
             models.Index(fields=["confirmed_at"], name="case_confirmed_at"),
+            models.Index(fields=["county_code", "confirmed_at"], name="case_county_confirmed"),
             models.Index(fields=["status", "classification"], name="case_status_cls"),
             models.Index(fields=["cluster", "confirmed_at"], name="case_cluster_confirmed"),
         ]
@@ -163,6 +167,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=24, choices=Action.choices)
     at = models.DateTimeField()
+    county_code = models.CharField(max_length=12, editable=False)  # the case's, for grouping
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -186,6 +191,7 @@ class CaseEvent(models.Model):
         indexes = [
             models.Index(fields=["case", "at"], name="caseevent_case_at"),
             models.Index(fields=["at"], name="caseevent_at"),
+            models.Index(fields=["county_code", "at"], name="caseevent_county_at"),
         ]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ from .errors import (
     InvalidFacility,
     InvalidTime,
 )
+from .linelist import county_code
 from .models import Case, CaseEvent, Cluster, Revisit
 
 # Roles that record and change cases. Others (supervisors, grid workers …) read within scope.
@@ -180,6 +181,7 @@ def _event(
         case=case,
         action=action,
         at=at,
+        county_code=case.county_code,
         actor=actor if getattr(actor, "pk", None) else None,
         from_status=before["status"],
         to_status=after["status"],
@@ -362,6 +364,7 @@ def case_create(
     case = Case(
         person=person,
         jurisdiction=jurisdiction,
+        county_code=county_code(jurisdiction.path),
         classification=classification,
         severity=severity,
         onset_date=onset_date,

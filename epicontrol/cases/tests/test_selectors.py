@@ -109,3 +109,33 @@ def test_person_for_case_by_document(
     assert selectors.person_for_case(user=sibling_officer, id_number=number) is None
     assert selectors.person_for_case(user=sibling_officer, person_id=p.pk) is None
     assert selectors.person_for_case(user=county_officer, id_number="") is None
+
+
+def test_dashboard_figures_of_hospital_staff_count_their_facility_only(
+    hospital_staff: Any,
+    lusong: Any,
+    hetang: Any,
+    hospital: Any,
+    second_hospital: Any,
+    division: Any,
+) -> None:
+    case(lusong, classification="confirmed", facility=hospital, reported=at("2020-02-01"))
+    case(hetang, classification="confirmed", facility=hospital, reported=at("2020-02-02"))
+    case(lusong, classification="confirmed", reported=at("2020-02-03"))  # not in the hospital
+    case(hetang, classification="confirmed", facility=second_hospital, reported=at("2020-02-03"))
+    city = figures(hospital_staff, division("430200"))
+    assert city["cases.confirmed_cumulative"].value == 2
+    assert city["cases.admitted_current"].value == 2
+    assert city["cases.beds"].value == 200 and city["cases.beds_occupied"].value == 2
+
+
+def test_line_list_daily_counts_a_township_case_in_its_county(lusong: Any, division: Any) -> None:
+    from epicontrol.cases.selectors import line_list_daily
+
+    case(division("430203001"), classification="confirmed", reported=at("2020-02-01"))
+    out = line_list_daily(root_path="430000/430200/", start=DAY, end=DAY)
+    assert out["430203"][DAY]["confirmed_cumulative"] == 1
+    below = line_list_daily(root_path="430000/430200/430203/430203001/", start=DAY, end=DAY)
+    assert below["430203"][DAY]["confirmed_cumulative"] == 1
+    other = line_list_daily(root_path="430000/430200/430203/430203002/", start=DAY, end=DAY)
+    assert other["430203"][DAY]["confirmed_cumulative"] == 0
