@@ -59,8 +59,9 @@ def companion_pairs_sql(
     2. ``idx_cells``: the cells they were seen in (for a store: first, from ``person_cells``);
     3. ``hits``: every other person in one of those (cell, slot) pairs;
     4. ``pair_cells``: per (index person, companion, cell): shared slots, first and last slot;
-    5. ``heavy`` (clause on): (person, cell) pairs with more than the cell-hours threshold over
-       the whole window, counting all of the person's slots in the cell, shared or not;
+    5. ``needed``, ``heavy`` (clause on): of the (person, cell) pairs in some pair cell, those
+       with more than the cell-hours threshold over the whole window, counting all of the
+       person's slots in the cell, shared or not;
     6. ``qualified``: pair cells where the index person or the companion is heavy;
     7. the answer: pairs with at least ``min_slots`` shared slots over qualifying cells.
     """
@@ -120,19 +121,30 @@ def companion_pairs_sql(
     )
     source = "pair_cells"
     if threshold is not None:
+        # Cell hours are needed only for (person, cell) pairs of some pair cell: joining on
+        # them first leaves little to count, instead of de-duplicating every slot of every
+        # person in the index persons' cells over the window.
+        steps.append(
+            (
+                "needed",
+                "SELECT index_id AS person_id, cell_id FROM pair_cells "
+                "UNION SELECT companion_id AS person_id, cell_id FROM pair_cells",
+            )
+        )
         if shape.store and shape.occ_distinct:
             # Store slots are the query slots: the per-day counts add up exactly.
             heavy = (
-                f"SELECT person_id, cell_id FROM {p}person_cells "
-                "WHERE cell_id IN (SELECT cell_id FROM idx_cells) "
-                f"GROUP BY person_id, cell_id HAVING sum(slots) > {threshold:d}"
+                f"SELECT c.person_id, c.cell_id FROM {p}person_cells c "
+                "JOIN needed n ON c.person_id = n.person_id AND c.cell_id = n.cell_id "
+                "WHERE c.cell_id IN (SELECT cell_id FROM idx_cells) "
+                f"GROUP BY c.person_id, c.cell_id HAVING sum(c.slots) > {threshold:d}"
             )
         else:
             heavy = (
-                "SELECT person_id, cell_id FROM ("
-                f"SELECT DISTINCT person_id, cell_id, slot FROM {p}occ "
-                "WHERE cell_id IN (SELECT cell_id FROM idx_cells)) "
-                f"GROUP BY person_id, cell_id HAVING count(*) > {threshold:d}"
+                f"SELECT o.person_id, o.cell_id FROM {p}occ o "
+                "JOIN needed n ON o.person_id = n.person_id AND o.cell_id = n.cell_id "
+                "WHERE o.cell_id IN (SELECT cell_id FROM idx_cells) "
+                f"GROUP BY o.person_id, o.cell_id HAVING count(DISTINCT o.slot) > {threshold:d}"
             )
         steps.append(("heavy", heavy))
         # heavy is unique on (person_id, cell_id), so the left joins add no rows.
