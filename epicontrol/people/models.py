@@ -16,6 +16,27 @@ from .choices import IdType, Sex
 ACTIVE = models.Q(merged_into__isnull=True)
 
 
+class JurisdictionPathField(models.CharField):  # type: ignore[type-arg]
+    """A copy of ``jurisdiction.path`` filled in on every insert and save.
+
+    ``pre_save`` runs for ``save()`` and ``bulk_create`` alike, so a person written by any
+    module carries the path that scoping reads (a person without it would be invisible to
+    everyone). ``QuerySet.update(jurisdiction=...)`` bypasses it: change the jurisdiction through
+    ``people.services.person_update``.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        person: Any = model_instance
+        # The cached jurisdiction (assigned or select_related) costs nothing; a row with only
+        # ``jurisdiction_id`` and no path yet pays one query rather than being invisible.
+        jurisdiction: Any = person._meta.get_field("jurisdiction").get_cached_value(person, None)
+        if jurisdiction is None and not person.jurisdiction_path and person.jurisdiction_id:
+            jurisdiction = person.jurisdiction
+        if jurisdiction is not None:
+            person.jurisdiction_path = jurisdiction.path
+        return person.jurisdiction_path
+
+
 class PersonQuerySet(ScopedQuerySet["Person"]):
     # Scope on the person's own copy of the path: no join, and PostgreSQL estimates a prefix of
     # this column from its own statistics (through the join it guessed 32 rows for a province).
@@ -59,9 +80,9 @@ class Person(TimeStampedModel):
         related_name="people",
         db_index=False,
     )
-    # ``jurisdiction.path``, copied on every write (save(), the import's bulk insert), so that
-    # scoping and the jurisdiction filter are a prefix match on this table alone.
-    jurisdiction_path = models.CharField(max_length=255, editable=False)
+    # ``jurisdiction.path``, so that scoping and the jurisdiction filter are a prefix match on
+    # this table alone; kept equal to the jurisdiction by JurisdictionPathField.pre_save.
+    jurisdiction_path = JurisdictionPathField(max_length=255, editable=False)
     occupation = models.CharField(max_length=100, blank=True)
     work_unit = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
@@ -132,12 +153,6 @@ class Person(TimeStampedModel):
                 condition=models.Q(merged_into__isnull=False),
             ),
         ]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Keeps the scope column equal to the jurisdiction's path whoever saves the row.
-        if self.jurisdiction_id is not None:
-            self.jurisdiction_path = self.jurisdiction.path
-        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         # Never the ID number or phone: __str__ ends up in audit entries and logs.
