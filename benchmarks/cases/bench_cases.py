@@ -88,6 +88,7 @@ def generate(n_cases: int) -> dict[str, Any]:
     """Persons, cases and events with a fixed seed; reused when the database already holds them."""
     from django.db import connection, transaction
 
+    from epicontrol.cases.linelist import figure_deltas
     from epicontrol.cases.models import Case, CaseEvent
     from epicontrol.jurisdictions.divisions import load_divisions
     from epicontrol.jurisdictions.models import Jurisdiction, Unit
@@ -193,8 +194,13 @@ def generate(n_cases: int) -> dict[str, Any]:
             state = {"status": "", "cls": "", "sev": "", "adm": False}
             for action, at, change in steps:
                 new = {**state, **change}
+                deltas = figure_deltas(
+                    (state["status"], state["cls"], state["sev"], state["adm"]),
+                    (new["status"], new["cls"], new["sev"], new["adm"]),
+                )
                 events.append(
                     CaseEvent(
+                        **deltas,
                         case=c, action=action, at=at, county_code=c.county_code,
                         from_status=state["status"], to_status=new["status"],
                         from_classification=state["cls"], to_classification=new["cls"],

@@ -6,13 +6,13 @@ Two families, each a handful of GROUP BY queries whatever the number of days:
   ``discharged_at``, ``died_at``, grouped by county and local date; cumulative figures are
   running sums in Python, starting from everything before the range.
 - **current** (suspected, confirmed, admitted, asymptomatic, severe) from ``CaseEvent``: each
-  event stores the state before and after, so a day's change of a "current" figure is the number
-  of events moving a case into the bucket minus those moving one out. Grouping the events by
-  (county, date, before, after) and summing gives the figure of any past day exactly, even for
-  cases that changed severity several times.
+  event stores the state before and after and, derived from them when written, the change it
+  makes to each "current" figure (-1, 0, +1: out of or into the bucket). Summing the changes per
+  (county, date) gives the figure at the end of any past day exactly, even for cases that
+  changed severity several times.
 
-County = the first three segments of the case's jurisdiction path (province/city/county, each a
-6-digit code), so a case managed by a township counts in its county.
+County = the case's ``county_code`` (the county segment of its jurisdiction path, copied onto
+the case and its events), so a case managed by a township counts in its county.
 
 These functions are **unscoped**: they take a root path and return everything under it.
 Callers (reports, riskareas) scope by choosing the root they may see. Scoped figures for one
@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from epicontrol.jurisdictions.models import Jurisdiction
 
-from .choices import ADMISSION_SET, CONFIRMED_SET, SEVERE_SET, Action, Classification, Status
-from .machine import RULES
+from .choices import ADMISSION_SET, CONFIRMED_SET, SEVERE_SET, Classification, Status
 from .models import Case, CaseEvent
 
 # "430000/430200/430203/": three 6-digit codes, each followed by "/".
@@ -60,8 +59,6 @@ KEYS = FLOW_KEYS + CURRENT_KEYS
 
 Daily = dict[str, dict[dt.date, dict[str, int]]]
 
-_STATE_ACTIONS = (Action.CREATED, *RULES)
-
 
 def county_code(path: str) -> str:
     """The county code of a path at county depth or below ("" above county)."""
@@ -72,6 +69,19 @@ def county_code(path: str) -> str:
 def day_start(day: dt.date) -> dt.datetime:
     """Local midnight starting ``day`` (Asia/Shanghai), as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+DELTA_FIELDS = ("d_suspected", "d_confirmed", "d_admitted", "d_asymptomatic", "d_severe")
+
+
+def figure_deltas(
+    before: tuple[str, str, str, bool], after: tuple[str, str, str, bool]
+) -> dict[str, int]:
+    """The change of each CURRENT_KEYS figure when a case moves from ``before`` to ``after``
+    (each a (status, classification, severity, admitted) state), as CaseEvent.d_* values."""
+    return {
+        f: a - b for f, b, a in zip(DELTA_FIELDS, _bucket(*before), _bucket(*after), strict=True)
+    }
 
 
 def _bucket(status: str, classification: str, severity: str, admitted: bool) -> tuple[int, ...]:
@@ -144,50 +154,26 @@ def daily_figures(
             else:
                 cols[i][position] += n
 
+    no_change = Q(**dict.fromkeys(DELTA_FIELDS, 0))
     event_rows = (
-        events.filter(at__lt=end_bound, action__in=_STATE_ACTIONS)
+        events.filter(at__lt=end_bound)
+        .exclude(no_change)
         .annotate(day=TruncDate("at"))
-        .values(
-            "county_code",
-            "day",
-            "from_status",
-            "to_status",
-            "from_classification",
-            "to_classification",
-            "from_severity",
-            "to_severity",
-            "from_admitted",
-            "to_admitted",
-        )
-        .annotate(n=Count("id"))
-        .values_list(
-            "county_code",
-            "day",
-            "from_status",
-            "from_classification",
-            "from_severity",
-            "from_admitted",
-            "to_status",
-            "to_classification",
-            "to_severity",
-            "to_admitted",
-            "n",
-        )
+        .values("county_code", "day")
+        .annotate(*(Sum(f) for f in DELTA_FIELDS))
+        .values_list("county_code", "day", *(f"{f}__sum" for f in DELTA_FIELDS))
         .order_by()
     )
-    for county, day, fs, fc, fv, fa, ts, tc, tv, ta, n in event_rows:
-        before = _bucket(fs, fc, fv, fa)
-        after = _bucket(ts, tc, tv, ta)
-        if before == after:
-            continue
+    for county, day, *changes in event_rows:
         cols, base = slot(county)
         position = index.get(day)
-        for k, (b, a) in enumerate(zip(before, after, strict=True)):
-            if a != b:
-                if position is None:
-                    base[3 + k] += (a - b) * n
-                else:
-                    cols[3 + k][position] += (a - b) * n
+        for k, change in enumerate(changes):
+            if not change:
+                continue
+            if position is None:  # before start: part of the state the range starts from
+                base[3 + k] += change
+            else:
+                cols[3 + k][position] += change
 
     out: Daily = {}
     for code in sorted(set(counties) | set(columns)):

@@ -182,6 +182,15 @@ class CaseEvent(models.Model):
     facility = models.ForeignKey(
         "jurisdictions.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The change of each "current" figure this event makes (-1, 0, +1), derived from the
+    # before/after columns when written (``linelist.figure_deltas``): the daily figures sum two
+    # grouping keys instead of sorting on ten. The before/after columns stay the source: a new
+    # definition of a figure is a data migration recomputing these from them.
+    d_suspected = models.SmallIntegerField(default=0)
+    d_confirmed = models.SmallIntegerField(default=0)
+    d_admitted = models.SmallIntegerField(default=0)
+    d_asymptomatic = models.SmallIntegerField(default=0)
+    d_severe = models.SmallIntegerField(default=0)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -48,7 +48,7 @@ from .errors import (
     InvalidFacility,
     InvalidTime,
 )
-from .linelist import county_code
+from .linelist import county_code, figure_deltas
 from .models import Case, CaseEvent, Cluster, Revisit
 
 # Roles that record and change cases. Others (supervisors, grid workers …) read within scope.
@@ -177,7 +177,12 @@ def _event(
 ) -> CaseEvent:
     after = _state(case)
     before = before or {"status": "", "classification": "", "severity": "", "admitted": False}
+    deltas = figure_deltas(
+        (before["status"], before["classification"], before["severity"], before["admitted"]),
+        (after["status"], after["classification"], after["severity"], after["admitted"]),
+    )
     return CaseEvent.objects.create(
+        **deltas,
         case=case,
         action=action,
         at=at,
