@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -48,28 +48,56 @@ def line_list_available() -> bool:
     return _selector(CASES_APP, "line_list_daily") is not None
 
 
-def line_list(
-    *, root_path: str, start: dt.date, end: dt.date
-) -> dict[str, dict[dt.date, dict[str, int | None]]]:
+@dataclass
+class LineList:
+    """The line list of a subtree per county path, and the cities whose line list it holds.
+
+    The platform "holds the line list" of a city when any county of it has a case record; its
+    counties then count, zeros included. Elsewhere all-zero series mean "no records here", not
+    "no cases", and are left out (no data rather than a fake 0). A line-list total is only
+    compared with a reported figure where the platform holds the whole area (``covers``): a
+    province whose line list covers two cities of fourteen is not "differing" from it.
+    """
+
+    counties: dict[str, dict[dt.date, dict[str, int | None]]] = field(default_factory=dict)
+    cities: frozenset[str] = frozenset()
+    _provinces: dict[str, bool] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.counties)
+
+    def covers(self, path: str) -> bool:
+        if not self.cities:
+            return False
+        if path.count("/") >= 2:  # a city or anything below it
+            return _city_prefix(path) in self.cities
+        if path not in self._provinces:
+            cities = set(
+                Jurisdiction.objects.filter(path__startswith=path, depth=1)
+                .current()
+                .values_list("path", flat=True)
+            )
+            self._provinces[path] = bool(cities) and cities <= self.cities
+        return self._provinces[path]
+
+
+def line_list(*, root_path: str, start: dt.date, end: dt.date) -> LineList:
     """The line list of the subtree, re-keyed by county path (the roll-up's tree keys).
 
-    The platform "holds the line list" of a city when any county of it has a case record up to
-    ``end``; its counties then count, zeros included. Elsewhere all-zero series mean "no
-    records here", not "no cases", and are left out (no data rather than a fake 0). Only stored
-    indicator names are kept (``*_new`` figures are derived again from the cumulative ones, so
-    every source is treated alike). Empty when cases is not installed.
+    Only stored indicator names are kept (``*_new`` figures are derived again from the
+    cumulative ones, so every source is treated alike). Empty when cases is not installed.
 
-    Cost: one probe of the last day for the whole subtree, then the full range only for the
-    cities that have records (at province scale most dashboards touch a handful).
+    Cost: one EXISTS query where there are no case records; else one probe of the last day for
+    the whole subtree, then the full range only for the cities that have records.
     """
     fn = _selector(CASES_APP, "line_list_daily")
     if fn is None or not _has_case_records(root_path):
-        return {}
+        return LineList()
     probe: Mapping[str, Mapping[dt.date, Mapping[str, Any]]] = fn(
         root_path=root_path, start=end, end=end
     )
     if not probe:
-        return {}
+        return LineList()
     paths = dict(Jurisdiction.objects.filter(code__in=list(probe)).values_list("code", "path"))
     active = sorted(
         {
@@ -79,7 +107,7 @@ def line_list(
         }
     )
     if not active:
-        return {}
+        return LineList()
     if start == end:
         found = probe
     else:
@@ -96,7 +124,7 @@ def line_list(
             day: {n: _int_or_none(figures.get(n)) for n in STORED_NAMES if n in figures}
             for day, figures in by_day.items()
         }
-    return out
+    return LineList(counties=out, cities=frozenset(active))
 
 
 def _has_case_records(root_path: str) -> bool:

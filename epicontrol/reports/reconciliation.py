@@ -303,9 +303,9 @@ def _line_list_checks(
         return []
     out: list[Discrepancy] = []
     for key, unit in units.items():
-        if "~" in key:
-            continue  # non-geographic units have no line list of their own
-        counties = [by_day for path, by_day in listed.items() if path.startswith(key)]
+        if "~" in key or not listed.covers(key):
+            continue  # no line list of its own, or the platform holds only part of the area's
+        counties = [by_day for path, by_day in listed.counties.items() if path.startswith(key)]
         if not counties:
             continue
         for day, values in unit.rows.items():

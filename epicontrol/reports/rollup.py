@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -77,6 +77,8 @@ class Rollup:
     root_key: str
     reports: dict[str, dict[dt.date, Resolved]] = field(default_factory=dict)
     line_list: dict[str, dict[dt.date, Values]] = field(default_factory=dict)
+    # Whether the platform holds the whole line list of an area (see providers.LineList).
+    covers: Callable[[str], bool] | None = None
     _children: dict[str, set[str]] = field(default_factory=dict, init=False)
     _memo: dict[tuple[str, dt.date], Resolved] = field(default_factory=dict, init=False)
 
@@ -126,7 +128,10 @@ class Rollup:
         return result
 
     def line_list_total(self, key: str, day: dt.date) -> Values | None:
-        """The line list summed over the subtree of ``key`` on ``day``; None where it has none."""
+        """The line list summed over the subtree of ``key`` on ``day``; None where the platform
+        does not hold the area's whole line list."""
+        if self.covers is not None and not self.covers(key):
+            return None
         rows = [
             by_day[day]
             for k, by_day in self.line_list.items()

@@ -161,18 +161,25 @@ class FigureContext:
         wanted = {d for d in _dates(self.fetch_start, end) if d not in own_days}
         wanted |= set(subtree_dates)
         below: dict[str, Any] = {}
-        listed: dict[str, Any] = {}
-        if node.unit is None and wanted:
-            below = report_rows(
-                root_path=node.key,
-                start=min(wanted),
-                end=max(wanted),
-                dates=wanted if len(wanted) <= SUBTREE_DATES_IN_LIMIT else None,
-            )
+        listed = providers.LineList()
+        if node.unit is None:
+            if wanted:
+                below = report_rows(
+                    root_path=node.key,
+                    start=min(wanted),
+                    end=max(wanted),
+                    dates=wanted if len(wanted) <= SUBTREE_DATES_IN_LIMIT else None,
+                )
+            # Also when the node reports every day: its figures are shown beside the line list.
             listed = providers.line_list(
-                root_path=node.key, start=min(self.fetch_start, *wanted), end=max(end, *wanted)
+                root_path=node.key, start=min([self.fetch_start, *wanted]), end=max([end, *wanted])
             )
-        self.rollup = Rollup(root_key=node.key, reports=merge(below, own), line_list=listed)
+        self.rollup = Rollup(
+            root_key=node.key,
+            reports=merge(below, own),
+            line_list=listed.counties,
+            covers=listed.covers,
+        )
         self._earlier: dict[str, bool] = {}
         self.rate_book = RateBook()
 
@@ -345,7 +352,7 @@ def latest_day_with_data(*, user: Any, node: Node, on_or_before: dt.date) -> dt.
         window = providers.line_list(
             root_path=node.key, start=on_or_before - dt.timedelta(days=60), end=on_or_before
         )
-        days = [d for by_day in window.values() for d in by_day]
+        days = [d for by_day in window.counties.values() for d in by_day]
         latest = max(days) if days else None
     return latest
 

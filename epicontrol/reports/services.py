@@ -460,7 +460,9 @@ def daily_report_compute(*, actor: Any, jurisdiction: Jurisdiction, day: dt.date
     _require_filer(actor)
     _require_scope(actor, jurisdiction)
     listed = providers.line_list(root_path=jurisdiction.path, start=day, end=day)
-    rows = [by_day[day] for by_day in listed.values() if day in by_day]
+    if not listed.covers(jurisdiction.path):
+        raise NoLineList()
+    rows = [by_day[day] for by_day in listed.counties.values() if day in by_day]
     if not rows:
         raise NoLineList()
     totals: dict[str, int | None] = {}

@@ -31,8 +31,11 @@ def test_demo_seed_is_idempotent(province_officer: Any) -> None:
 def test_compute_stores_the_line_list_as_the_days_report(
     county_officer: Any, division: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fake_line_list(*, root_path: str, start: dt.date, end: dt.date) -> dict[str, Any]:
-        return {root_path: {D2: {"confirmed_cumulative": 4, "cured_cumulative": 1}}}
+    def fake_line_list(*, root_path: str, start: dt.date, end: dt.date) -> Any:
+        return providers.LineList(
+            counties={root_path: {D2: {"confirmed_cumulative": 4, "cured_cumulative": 1}}},
+            cities=frozenset({"430000/430200/"}),
+        )
 
     monkeypatch.setattr(providers, "line_list", fake_line_list)
     report = daily_report_compute(actor=county_officer, jurisdiction=division("430203"), day=D2)

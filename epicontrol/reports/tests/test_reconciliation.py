@@ -172,17 +172,27 @@ def test_line_list_differs_when_the_line_list_disagrees(
         values={"confirmed_cumulative": 7, "cured_cumulative": 2},
     )  # fmt: skip
 
-    def fake_line_list(*, root_path: str, start: dt.date, end: dt.date) -> dict[str, Any]:
-        return {
-            "430000/430200/430203/": {D2: {"confirmed_cumulative": 4, "cured_cumulative": 2}},
-            "430000/430200/430202/": {D2: {"confirmed_cumulative": 2, "cured_cumulative": 0}},
-        }
+    def fake_line_list(*, root_path: str, start: dt.date, end: dt.date) -> Any:
+        return providers.LineList(
+            counties={
+                "430000/430200/430203/": {D2: {"confirmed_cumulative": 4, "cured_cumulative": 2}},
+                "430000/430200/430202/": {D2: {"confirmed_cumulative": 2, "cured_cumulative": 0}},
+            },
+            cities=frozenset({"430000/430200/"}),
+        )
 
     monkeypatch.setattr(providers, "line_list", fake_line_list)
     items = _reconcile(province_officer, "430200", D2, D2)
     assert [(i.kind, i.indicator, i.own, i.other, i.difference) for i in items] == [
         ("line_list_differs", "confirmed_cumulative", 7, 6, 1)
     ]
+    # The province's own total is not compared: the platform holds 1 city's line list of 14.
+    daily_report_submit(
+        actor=province_officer, jurisdiction=division("430000"), day=D2,
+        values={"confirmed_cumulative": 100},
+    )  # fmt: skip
+    province = _reconcile(province_officer, "430000", D2, D2, kinds={"line_list_differs"})
+    assert [(i.jurisdiction, i.indicator) for i in province] == [("430200", "confirmed_cumulative")]
 
 
 def test_sibling_county_cannot_reconcile_another_county(
