@@ -228,6 +228,10 @@ class PageFilter(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
+class DueFilter(PageFilter):
+    done: bool = Field(False, description="List those whose checks of today are all in")
+
+
 class ReplanFilter(Schema):
     as_of: dt.date | None = Field(None, description="The date the new edition applies from")
     jurisdiction: str | None = Field(None, max_length=20)
@@ -457,7 +461,7 @@ def observation_out(o: Observation) -> ObservationOut:
 def due_out(o: Observation) -> DueOut:
     return DueOut(
         **_base(o),
-        checks_done=getattr(o, "checks_done", 0),
+        checks_done=getattr(o, "checks_done_today", 0),
         checks_missing=max(0, getattr(o, "checks_missing", 0)),
     )
 
@@ -668,9 +672,10 @@ def observation_create(request: HttpRequest, payload: ObservationIn) -> HttpStat
 
 
 @router.get("/due-today", response=Page[DueOut])
-def observation_due_today(request: HttpRequest, filters: Query[PageFilter]) -> dict[str, Any]:
-    """Today's checks: observations with checks still missing today first."""
-    qs = selectors.due_today(user=request.user).select_related(
+def observation_due_today(request: HttpRequest, filters: Query[DueFilter]) -> dict[str, Any]:
+    """Today's checks: observations with checks still missing today, soonest end first
+    (``done=true``: those whose checks of today are all in)."""
+    qs = selectors.due_today(user=request.user, done=filters.done).select_related(
         "policy_version", "rule_version", "responsible"
     )
     return paginate(request, qs, limit=filters.limit, offset=filters.offset, serialize=due_out)

@@ -47,7 +47,26 @@ def _resident_only(user: Any) -> bool:
     )
 
 
+class PathCopyField(models.CharField):  # type: ignore[type-arg]
+    """A copy of ``jurisdiction.path`` filled in on every insert and save (also bulk_create).
+
+    Scoping reads the observation's own column: no join, and PostgreSQL estimates a prefix from
+    the column's statistics, so a grid worker's list and a province's both get a good plan.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        row: Any = model_instance
+        jurisdiction: Any = row._meta.get_field("jurisdiction").get_cached_value(row, None)
+        if jurisdiction is None and not row.jurisdiction_path and row.jurisdiction_id:
+            jurisdiction = row.jurisdiction
+        if jurisdiction is not None:
+            row.jurisdiction_path = jurisdiction.path
+        return row.jurisdiction_path
+
+
 class ObservationQuerySet(ScopedQuerySet["Observation"]):
+    jurisdiction_path_lookup = "jurisdiction_path"
+
     def visible_to(self, user: Any) -> Self:
         if _resident_only(user):
             return self.filter(self_reporter=user)
@@ -78,6 +97,7 @@ class Observation(TimeStampedModel):
     jurisdiction = models.ForeignKey(
         "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="observations"
     )
+    jurisdiction_path = PathCopyField(max_length=255, editable=False, default="")
     category = models.CharField(max_length=32, choices=Category.choices)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
@@ -112,6 +132,10 @@ class Observation(TimeStampedModel):
     end_date = models.DateField(help_text="Last day (after extensions) = anchor + N days.")
     planned_end_date = models.DateField(help_text="End date of the plan, before extensions.")
     checks_from = models.DateField(help_text="First day daily checks are due.")
+    # Progress of the latest day with checks (kept by ``check_record``): "all of today's checks
+    # are in" is then a column test, so today's due list needs no per-row count of checks.
+    checks_day = models.DateField(null=True, blank=True)
+    checks_done = models.PositiveSmallIntegerField(default=0)
     first_phase_days = models.PositiveSmallIntegerField()
     second_phase_days = models.PositiveSmallIntegerField(default=0)
     second_phase_kind = models.CharField(max_length=32, choices=Kind.choices, blank=True)
@@ -159,8 +183,12 @@ class Observation(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "end_date"], name="obs_status_end"),
-            models.Index(fields=["jurisdiction", "status", "end_date"], name="obs_jur_status"),
+            models.Index(fields=["status", "end_date", "id"], name="obs_status_end"),
+            models.Index(
+                fields=["jurisdiction_path", "status"],
+                name="obs_scope",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["ended_on", "status"], name="obs_ended"),
             models.Index(fields=["policy_version", "status"], name="obs_policy_status"),
         ]
@@ -207,7 +235,7 @@ class Observation(TimeStampedModel):
 class ChildQuerySet(ScopedQuerySet[Any]):
     """Rows owned by an observation: scoped through it (and its self-reporting resident)."""
 
-    jurisdiction_path_lookup = "observation__jurisdiction__path"
+    jurisdiction_path_lookup = "observation__jurisdiction_path"
 
     def visible_to(self, user: Any) -> Self:
         if _resident_only(user):
@@ -245,6 +273,9 @@ class DailyCheck(TimeStampedModel):
                 fields=["observation", "day", "slot"], name="daily_check_unique_slot"
             )
         ]
+        # The missed-check scan anti-joins one (day, slot) of all observations: without this
+        # index PostgreSQL reads every check ever recorded to build that side of the join.
+        indexes = [models.Index(fields=["day", "slot", "observation"], name="daily_check_day_slot")]
 
     def __str__(self) -> str:
         return f"check {self.day} #{self.slot} of observation {self.observation_id}"
@@ -484,7 +515,7 @@ class RoomAssignmentQuerySet(ScopedQuerySet[Any]):
         obs_q = Q(pk__in=[])
         for p in scope.paths:
             site_q |= Q(room__site__jurisdiction__path__startswith=p)
-            obs_q |= Q(observation__jurisdiction__path__startswith=p)
+            obs_q |= Q(observation__jurisdiction_path__startswith=p)
         return self.filter(site_q | obs_q)
 
     def current(self) -> Self:

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epicontrol.core.errors import DomainError, NotFound
+from epicontrol.core.pagination import capped_count
 from epicontrol.core.scoping import scope_of
 from epicontrol.jurisdictions.models import Jurisdiction
 from epicontrol.people.selectors import person_list
@@ -75,6 +76,26 @@ def _query(request: HttpRequest, *drop: str) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+def _capped_page(request: HttpRequest, qs: Any, per_page: int = 50) -> dict[str, Any]:
+    """One page of ``qs`` and a count capped at 10,000 (exact counts of a province's rows cost
+    more than the page)."""
+    try:
+        number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    count, exact = capped_count(qs)
+    return {
+        "rows": rows[:per_page],
+        "number": number,
+        "has_next": len(rows) > per_page,
+        "has_previous": number > 1,
+        "count": count,
+        "exact": exact,
+    }
+
+
 # --- lists -----------------------------------------------------------------------------------
 
 
@@ -118,8 +139,16 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         )
         context["page"] = Paginator(qs, 50).get_page(request.GET.get("page"))
     else:
-        due = selectors.due_today(user=user, day=today)
-        context["due_page"] = Paginator(due, 50).get_page(request.GET.get("page"))
+        show_done = bool(request.GET.get("done"))
+        due = selectors.due_today(user=user, day=today, done=show_done)
+        context["due"] = _capped_page(request, due)
+        context["show_done"] = show_done
+        context["pending_count"] = (
+            capped_count(selectors.due_today(user=user, day=today))
+            if show_done
+            else (context["due"]["count"], context["due"]["exact"])
+        )
+        context["done_count"] = capped_count(selectors.due_today(user=user, day=today, done=True))
         context["release_due"] = list(selectors.due_for_release(user=user, day=today)[:20])
     return render(request, "observation/list.html", context)
 

@@ -92,7 +92,7 @@ def _candidates(day: dt.date, slot: int, hours_since_midnight: float) -> list[tu
         .filter(deadline_hours__lte=hours_since_midnight)
         .filter(~Exists(checked), ~Exists(alerted))
         .order_by()
-        .values_list("pk", "responsible_id", "jurisdiction__path")
+        .values_list("pk", "responsible_id", "jurisdiction_path")
     )
     return list(qs)
 

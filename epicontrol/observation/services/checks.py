@@ -126,6 +126,14 @@ def check_record(
             )
     except IntegrityError:
         raise CheckDuplicate(day=day.isoformat(), slot=int(slot)) from None
+    # Keep the latest day's progress on the observation (today's due list reads it); a late
+    # check for an earlier day leaves it as it is.
+    if locked.checks_day is None or day > locked.checks_day:
+        locked.checks_day, locked.checks_done = day, 1
+        locked.save(update_fields=["checks_day", "checks_done", "updated_at"])
+    elif day == locked.checks_day:
+        locked.checks_done += 1
+        locked.save(update_fields=["checks_done", "updated_at"])
     audit_record(
         actor=actor,
         action="observation.check_recorded",

@@ -126,7 +126,7 @@ def _candidates(
         .filter(~Q(policy_version=national) | ~Q(rule_version__in=rule_ids))
     )
     if jurisdiction is not None:
-        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+        qs = qs.filter(jurisdiction_path__startswith=jurisdiction.path)
     if category:
         qs = qs.filter(category=category)
     return qs.select_related("policy_version", "person").order_by("end_date", "id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,25 @@ import time_machine
 from django.utils import timezone
 
 from epicontrol.people.tests.factories import make_person
+
+SEED = Path(__file__).resolve().parents[1] / "seed" / "policy_versions.json"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: Any) -> None:
+    """Policy editions and the division tree, put back if a transactional test of another module
+    flushed the database earlier on this worker (cheap when they are there: two queries)."""
+    from epicontrol.core.models import PolicyVersion
+    from epicontrol.core.policy import seed_policy_versions
+    from epicontrol.jurisdictions.models import Jurisdiction
+
+    if not PolicyVersion.objects.filter(domain="observation").exists():
+        seed_policy_versions()
+        seed_policy_versions(SEED)
+    if not Jurisdiction.objects.filter(code="430203001").exists():
+        from epicontrol.jurisdictions.divisions import load_divisions
+
+        load_divisions()
 
 
 def local(*args: int) -> dt.datetime:

@@ -144,9 +144,14 @@ def test_due_today_lists_missing_checks_first(
     pending = start(other_person, D(2020, 2, 2))
     for slot in (1, 2):
         services.check_record(actor=grid_worker, observation=done, slot=slot, temperature_c="36.5")
-    body = api_client_for(grid_worker).get(f"{API}/due-today").json()
-    assert [i["id"] for i in body["items"]] == [pending.pk, done.pk]
-    assert [i["checks_missing"] for i in body["items"]] == [2, 0]
+    services.check_record(actor=grid_worker, observation=pending, slot=1, temperature_c="36.5")
+    client = api_client_for(grid_worker)
+    body = client.get(f"{API}/due-today").json()
+    assert [(i["id"], i["checks_done"], i["checks_missing"]) for i in body["items"]] == [
+        (pending.pk, 1, 1)
+    ]
+    complete = client.get(f"{API}/due-today", {"done": "true"}).json()
+    assert [(i["id"], i["checks_missing"]) for i in complete["items"]] == [(done.pk, 0)]
 
 
 def test_replan_preview_and_apply(

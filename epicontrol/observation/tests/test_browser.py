@@ -157,6 +157,8 @@ def test_grid_worker_records_morning_and_evening_checks_on_a_phone(
                     page.screenshot(path=f"{shots}/check-phone.png", full_page=True)
 
                 page.goto(f"{live_server.url}/observation/")
+                assert page.locator("#due-today li", has_text="周八").count() == 0
+                page.goto(f"{live_server.url}/observation/?done=1")
                 assert "已完成" in page.locator("#due-today li", has_text="周八").inner_text()
                 page.goto(f"{live_server.url}/observation/alerts/")
                 assert "发热" in page.locator("table").inner_text()

@@ -39,7 +39,9 @@ def test_today_list_shows_due_checks_first_in_chinese(
         services.check_record(actor=grid_worker, observation=done, slot=slot, temperature_c="36.5")
     html = worker_client.get("/observation/").content.decode()
     assert "今日" in html and "记录" in html
-    assert html.index("王五") < html.index("李四")  # missing checks first
+    assert "王五" in html and "李四" not in html  # checks still due first; done ones apart
+    done = worker_client.get("/observation/?done=1").content.decode()
+    assert "李四" in done and "王五" not in done
 
 
 def test_grid_worker_records_morning_and_evening_checks(

@@ -126,6 +126,21 @@ def test_two_checks_a_day_and_a_fever_alert(
     assert fever.value == Decimal("37.3") and fever.assignee == grid_worker
     assert fever.check_ref == evening and fever.slot == 2
     assert DailyCheck.objects.filter(observation=obs).count() == 2
+    obs.refresh_from_db()
+    assert (obs.checks_day, obs.checks_done) == (D(2020, 2, 1), 2)  # today's progress
+
+
+def test_a_late_check_for_an_earlier_day_keeps_todays_progress(
+    start: Callable[..., Any], person: Any, grid_worker: Any, at: Callable[..., Any]
+) -> None:
+    at(2020, 2, 3, 9)
+    obs = start(person, D(2020, 1, 31), registered_on=D(2020, 2, 1))
+    services.check_record(actor=grid_worker, observation=obs, slot=1, temperature_c="36.5")
+    services.check_record(
+        actor=grid_worker, observation=obs, slot=2, temperature_c="36.5", day=D(2020, 2, 2)
+    )
+    obs.refresh_from_db()
+    assert (obs.checks_day, obs.checks_done, obs.checks_from) == (D(2020, 2, 3), 1, D(2020, 2, 1))
 
 
 def test_check_input_is_validated(
