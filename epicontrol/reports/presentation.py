@@ -69,6 +69,11 @@ class Card:
     line_list: int | None
     differs: bool
 
+    @property
+    def show_line_list(self) -> bool:
+        """The line list's figure is shown beside a reported one that differs or is missing."""
+        return self.line_list is not None and (self.differs or self.value is None)
+
 
 def cards(node: Node, figures: DayFigures) -> list[Card]:
     url = source_url(node, figures)

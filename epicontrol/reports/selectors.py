@@ -329,8 +329,8 @@ def dashboard(*, user: Any, node: Node, day: dt.date, days: int) -> Dashboard:
         context.figures(node.key, d, population=node.population, with_rates=False)
         for d in _dates(start, day)
     ]
-    # The curve starts at the first day with data (an outbreak's first weeks, not empty ones).
-    while len(curve) > 1 and not curve[0].has_data:
+    # The curve starts at the first case (an outbreak's first weeks, not empty ones).
+    while len(curve) > 1 and not curve[0].values.get("confirmed_cumulative"):
         curve.pop(0)
     today = context.figures(node.key, day, population=node.population, with_line_list=True)
     children = [

@@ -17,15 +17,22 @@ pytestmark = pytest.mark.django_db
 D2 = dt.date(2020, 2, 15)
 
 
-def test_demo_seed_is_idempotent(province_officer: Any) -> None:
+def test_demo_seed_is_idempotent(province_officer: Any, hunan_csv: bytes) -> None:
     context = {"users": {"province": province_officer}}
     first = seed(context)
-    assert "5068 reports created" in first
+    loaded = DailyReport.objects.count()
+    assert f"{loaded} reports created" in first
+    assert DailyReport.objects.latest("date").date == dt.date(2020, 2, 29)
     assert Jurisdiction.objects.get(code="430800").population == 1517027
     second = seed(context)
     assert "already imported" in second and "for 0 division" in second
-    assert DailyReport.objects.count() == 5068
+    assert DailyReport.objects.count() == loaded
     assert DailyReportImport.objects.count() == 1
+    # The whole year on top: what the demo loaded comes back unchanged.
+    from epicontrol.reports.services import daily_report_import
+
+    year = daily_report_import(actor=province_officer, file_name="year.csv", content=hunan_csv)
+    assert (year.unchanged, year.created, year.updated) == (loaded, 5068 - loaded, 0)
 
 
 def test_compute_stores_the_line_list_as_the_days_report(
