@@ -90,6 +90,9 @@ def test_supervisor_fills_a_checklist_on_a_phone_and_sees_the_score(live_server:
     task = make_task(
         actor=supervisor, group=group, target=Target(jurisdiction=places["430203001902"])
     )
+    # Read what the page needs before Playwright starts: inside its block the ORM would open a
+    # second connection in Playwright's context that nothing closes.
+    items = list(task.template.items.values_list("code", "rule"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -116,12 +119,11 @@ def test_supervisor_fills_a_checklist_on_a_phone_and_sees_the_score(live_server:
             def tap(name: str, value: str) -> None:
                 page.locator(f"label:has(input[name='{name}'][value='{value}'])").tap()
 
-            for item in task.template.items.all():
-                kind = item.rule["kind"]
-                if kind == "pass_fail":
-                    tap(f"r_{item.code}", "fail" if item.code == "1.1" else "pass")
-                elif kind == "scale":
-                    tap(f"v_{item.code}", str(int(item.rule["points"])))
+            for code, rule in items:
+                if rule["kind"] == "pass_fail":
+                    tap(f"r_{code}", "fail" if code == "1.1" else "pass")
+                elif rule["kind"] == "scale":
+                    tap(f"v_{code}", str(int(rule["points"])))
             card = page.locator(".item-card[data-code='5.1']")
             card.locator("button[data-step='1']").tap()
             card.locator("button[data-step='1']").tap()
