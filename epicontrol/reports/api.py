@@ -25,7 +25,7 @@ from pydantic import Field
 from epicontrol.core.errors import NotFound
 from epicontrol.core.pagination import Page, paginate
 
-from . import reconciliation, selectors, services
+from . import providers, reconciliation, selectors, services
 from .choices import DiscrepancyKind
 from .errors import ImportInvalid
 from .models import DailyReport
@@ -86,6 +86,14 @@ class FiguresOut(Schema):
     screened_new: int | None = None
 
 
+class ModuleFigureOut(Schema):
+    key: str
+    label: str
+    value: float | None = Field(..., description="None: no data")
+    url: str | None
+    group: str
+
+
 class DailyOut(FiguresOut):
     jurisdiction: str
     jurisdiction_name: str
@@ -97,6 +105,11 @@ class DailyOut(FiguresOut):
     rates: dict[str, RateOut]
     line_list: dict[str, int | None] | None = Field(
         None, description="The line list of the same area, where the platform holds one"
+    )
+    modules: list[ModuleFigureOut] = Field(
+        default_factory=list,
+        description="Figures of the other modules (observation, screening, inspections …) "
+        "for the same area and date, each with the URL of its records",
     )
 
 
@@ -208,8 +221,9 @@ def _figures(f: DayFigures) -> dict[str, int | None]:
     return {name: f.values.get(name) for name in FiguresOut.model_fields}
 
 
-def _daily_out(node: Node, f: DayFigures) -> DailyOut:
+def _daily_out(node: Node, f: DayFigures, modules: list[ModuleFigureOut]) -> DailyOut:
     return DailyOut(
+        modules=modules,
         jurisdiction=node.code,
         jurisdiction_name=node.name,
         level=node.level,
@@ -273,7 +287,20 @@ def daily_get(request: HttpRequest, query: Query[DailyQuery]) -> DailyOut:
         )
         or timezone.localdate()
     )
-    return _daily_out(node, selectors.figures_on(user=request.user, node=node, day=day))
+    modules = [
+        ModuleFigureOut(
+            key=fig.key, label=str(fig.label), value=fig.value, url=fig.url, group=fig.group
+        )
+        for group in (
+            []
+            if node.unit is not None
+            else providers.dashboard_figures(
+                user=request.user, jurisdiction=node.jurisdiction, day=day
+            )
+        )
+        for fig in group.figures
+    ]
+    return _daily_out(node, selectors.figures_on(user=request.user, node=node, day=day), modules)
 
 
 @router.post("/daily", response={201: ReportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

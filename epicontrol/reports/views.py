@@ -141,9 +141,15 @@ def daily_report(request: HttpRequest, code: str) -> HttpResponse:
     day = _day(request, node)
     data = selectors.dashboard(user=request.user, node=node, day=day, days=1)
     discrepancies = reconciliation.reconcile(user=request.user, node=node, start=day, end=day)
+    provided = (
+        []
+        if node.is_unit
+        else providers.dashboard_figures(user=request.user, jurisdiction=node.jurisdiction, day=day)
+    )
     context = {
         "node": node,
         "day": day,
+        "provided": provided,
         "today": data.today,
         "cards": presentation.cards(node, data.today),
         "rates": list(data.today.rates.values()),

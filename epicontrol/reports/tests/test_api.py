@@ -128,6 +128,12 @@ def test_daily_figures_and_rates(api_client_for: Any, province_officer: Any, zhu
     assert body["rates"]["infection"]["value"] is None
     assert body["rates"]["admission"]["value"] is None
     assert set(body["rates"]) == {"admission", "cure", "infection", "fatality"}
+    # The other modules' figures of the same area and day, each with its records' URL.
+    from django.apps import apps
+
+    assert body["modules"] or not apps.is_installed("epicontrol.cases")
+    for figure in body["modules"]:
+        assert set(figure) == {"key", "label", "value", "url", "group"}
 
 
 def test_daily_defaults_to_the_latest_date_with_data(

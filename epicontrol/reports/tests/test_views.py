@@ -246,3 +246,27 @@ def test_concurrent_submission_is_a_conflict(
             values={"confirmed_cumulative": 1},
         )  # fmt: skip
     assert (caught.value.code, caught.value.status) == ("daily_report.conflict", 409)
+
+
+def test_a_failing_module_does_not_take_the_dashboard_down(
+    province_officer: Any, crafted: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from epicontrol.reports import providers
+
+    real = providers._selector
+
+    def broken(app: str, name: str) -> Any:
+        if name != "dashboard_figures":
+            return real(app, name)
+
+        def boom(**kwargs: Any) -> Any:
+            raise RuntimeError("module down")
+
+        return boom
+
+    monkeypatch.setattr(providers, "_selector", broken)
+    response = _client(province_officer).get("/reports/430000/", {"date": "2020-02-15"})
+    assert response.status_code == 200
+    provided = response.context["provided"]
+    assert provided and all(group.failed for group in provided)
+    assert response.context["cards"][0].value == 84
