@@ -217,14 +217,18 @@ def facility_list(*, user: Any, jurisdiction: str | None = None) -> list[Facilit
     return facility_rows(list(facility_queryset(user=user, jurisdiction=jurisdiction)))
 
 
-def facility_choices(*, user: Any, jurisdiction: Jurisdiction) -> QuerySet[Unit]:
+def facility_choices(*, user: Any, jurisdiction: Jurisdiction | None) -> QuerySet[Unit]:
     """Facilities a case of ``jurisdiction`` may be admitted to by ``user`` (same rule as
     ``services.facility_allowed``): active treatment units of the case's province or of the
-    user's scope."""
+    user's scope. Without a jurisdiction (a case not yet filed): the provinces of the user's
+    area and the user's own units."""
     scope = scope_of(user)
-    province = jurisdiction.path.split("/", 1)[0] + "/"
-    condition = Q(jurisdiction__path__startswith=province) | Q(pk__in=scope.unit_ids)
-    for p in scope.paths:
+    if jurisdiction is not None:
+        provinces = {jurisdiction.path.split("/", 1)[0] + "/"}
+    else:
+        provinces = {p.split("/", 1)[0] + "/" for p in (*scope.paths, *scope.unit_paths)}
+    condition = Q(pk__in=scope.unit_ids)
+    for p in (*provinces, *scope.paths):
         condition |= Q(jurisdiction__path__startswith=p)
     return (
         Unit.objects.filter(condition, kind__in=FACILITY_KINDS, is_active=True)

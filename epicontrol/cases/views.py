@@ -293,11 +293,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     person_param = request.POST.get("person") or request.GET.get("person")
     if person_param and person_param.isdigit():
         chosen = selectors.person_for_case(user=request.user, person_id=int(person_param))
-    home = chosen.jurisdiction if chosen else Jurisdiction.objects.filter(depth=0).first()
-    facilities = (
-        selectors.facility_choices(user=request.user, jurisdiction=home)
-        if home
-        else Unit.objects.none()
+    facilities = selectors.facility_choices(
+        user=request.user, jurisdiction=chosen.jurisdiction if chosen else None
     )
     initial = {"person": chosen.pk if chosen else None, "facility": _default_facility(request.user)}
     form = CaseCreateForm(request.POST or None, facilities=facilities, initial=initial)

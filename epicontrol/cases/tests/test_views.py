@@ -276,3 +276,17 @@ def test_cluster_form_links_and_opens_clusters(
     assert other.cluster_id == own.cluster_id
     body = c.get(reverse("cases:case_detail", args=[other.pk])).content.decode()
     assert "某家庭聚集" in body
+
+
+def test_create_form_offers_facilities_of_own_province(
+    county_officer: Any, hospital: Any, division: Any
+) -> None:
+    from epicontrol.jurisdictions.models import Unit
+
+    Unit.objects.create(
+        kind="designated_hospital", name="北京某医院", jurisdiction=division("110101")
+    )
+    Unit.objects.create(kind="enterprise", name="芦淞某企业", jurisdiction=division("430203"))
+    body = client_for(county_officer).get(reverse("cases:case_create")).content.decode()
+    assert "芦淞区定点医院" in body
+    assert "北京某医院" not in body and "芦淞某企业" not in body
