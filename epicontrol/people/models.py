@@ -53,7 +53,7 @@ class Person(TimeStampedModel):
     ID number and phone are never stored in clear: ``*_hash`` is a keyed hash used for exact
     lookup and duplicate prevention, ``*_enc`` the ciphertext for the audited unmasked view, and
     ``*_masked`` what lists, exports and logs may show. ``jurisdiction`` is the division of the
-    current address and decides who sees the person.
+    current address and decides who sees the person (through ``jurisdiction_path``, its copy).
 
     A merged duplicate keeps its row with ``merged_into`` set, so the merge can be traced and
     reversed from the audit trail; every selector shows active persons only.
