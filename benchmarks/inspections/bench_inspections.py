@@ -536,7 +536,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = (
         f"\n{dt.date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
         f"Python {platform.python_version()} · Django {django.get_version()} · PostgreSQL "
-        f"{_pg_version()} · {args.runs} runs each after 2 warm-ups · floor = the same data "
+        f"{_pg_version()} · load average {os.getloadavg()[0]:.1f} (shared machine) · "
+        f"{args.runs} runs each after 2 warm-ups · floor = the same data "
         "queries as raw SQL (lists) or hand-written SQL of the same figures (bulletin, "
         "ranking); the platform times include the test client, middleware, scoping, "
         "queries and template rendering."
