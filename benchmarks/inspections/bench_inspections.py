@@ -86,9 +86,10 @@ def copy_rows(model: Any, fields: Sequence[str], rows: Iterable[Sequence[Any]]) 
 
     columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
     n = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN'
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy,
+    ):
         for row in rows:
             copy.write_row(row)
             n += 1
@@ -109,11 +110,21 @@ def bench_template() -> Any:
     if template is not None:
         return template
     template = ChecklistTemplate.objects.create(
-        code="bench30", version=1, target_type="community", name="基准测试检查表（30项）",
-        pass_percent=80, is_current=True,
+        code="bench30",
+        version=1,
+        target_type="community",
+        name="基准测试检查表（30项）",
+        pass_percent=80,
+        is_current=True,
     )
-    categories = ["应急值班值守", "重点人员排查", "网格化管理", "居家健康监测", "出入口管控",
-                  "公共区域消毒"]
+    categories = [
+        "应急值班值守",
+        "重点人员排查",
+        "网格化管理",
+        "居家健康监测",
+        "出入口管控",
+        "公共区域消毒",
+    ]
     items = []
     for i in range(ITEMS):
         if i < 20:
@@ -122,11 +133,19 @@ def bench_template() -> Any:
             rule = {"kind": "scale", "points": 4, "fail_below": 3}
         else:
             rule = {"kind": "deduction", "per_occurrence": 2, "points": 4, "max_deduction": 4}
-        items.append(ChecklistItem(
-            template=template, position=i + 1, code=f"{i + 1}", category=categories[i % 6],
-            text=f"检查项{i + 1}", method="site", rule=rule, veto=(i == 7),
-            severity="high" if i == 7 else ("low" if i % 5 == 0 else "medium"),
-        ))
+        items.append(
+            ChecklistItem(
+                template=template,
+                position=i + 1,
+                code=f"{i + 1}",
+                category=categories[i % 6],
+                text=f"检查项{i + 1}",
+                method="site",
+                rule=rule,
+                veto=(i == 7),
+                severity="high" if i == 7 else ("low" if i % 5 == 0 else "medium"),
+            )
+        )
     ChecklistItem.objects.bulk_create(items)
     return template
 
@@ -162,20 +181,30 @@ def generate(scale: float) -> dict[str, int]:
     groups: dict[str, Any] = {}
     leader, _ = User.objects.get_or_create(username="bench_leader")
     Membership.objects.get_or_create(user=leader, role="supervisor", jurisdiction=province)
-    for i, city in enumerate(Jurisdiction.objects.filter(parent=province).current()
-                             .order_by("code")):
+    for i, city in enumerate(
+        Jurisdiction.objects.filter(parent=province).current().order_by("code")
+    ):
         groups[city.code] = SupervisionGroup.objects.filter(
-            name=f"基准督导组{i + 1}").first() or group_create(
-            actor=admin, name=f"基准督导组{i + 1}", command_jurisdiction=province,
-            leader=leader, targets=[city], starts_on=FIRST_DAY,
+            name=f"基准督导组{i + 1}"
+        ).first() or group_create(
+            actor=admin,
+            name=f"基准督导组{i + 1}",
+            command_jurisdiction=province,
+            leader=leader,
+            targets=[city],
+            starts_on=FIRST_DAY,
         )
     townships = list(
-        Jurisdiction.objects.filter(path__startswith="430000/", level="township").current()
+        Jurisdiction.objects.filter(path__startswith="430000/", level="township")
+        .current()
         .values_list("id", "path", "parent_id")
     )
     now = timezone.now()
-    task_id, record_id, finding_id = (next_id(InspectionTask), next_id(InspectionRecord),
-                                      next_id(Finding))
+    task_id, record_id, finding_id = (
+        next_id(InspectionTask),
+        next_id(InspectionRecord),
+        next_id(Finding),
+    )
     tasks, records, results, findings = [], [], [], []
     # Findings per inspection: failed items drawn so that the total is n_findings.
     per_record = [0] * n_records
@@ -187,8 +216,14 @@ def generate(scale: float) -> dict[str, int]:
         jur_id, path, county_id = townships[rng.randrange(len(townships))]
         group = groups[path.split("/")[1]]
         day = FIRST_DAY + dt.timedelta(days=rng.randrange(int(DAYS)))
-        at = dt.datetime(day.year, day.month, day.day, 10, rng.randrange(60),
-                         tzinfo=timezone.get_current_timezone())
+        at = dt.datetime(
+            day.year,
+            day.month,
+            day.day,
+            10,
+            rng.randrange(60),
+            tzinfo=timezone.get_current_timezone(),
+        )
         failed = set(rng.sample(range(ITEMS), min(ITEMS, per_record[r])))
         scored = []
         for i, (item, rule) in enumerate(zip(items, rules, strict=True)):
@@ -201,78 +236,307 @@ def generate(scale: float) -> dict[str, int]:
                 inp = ItemInput(occurrences=rng.randint(1, 3) if bad else 0)
             s = score_item(rule, inp)
             scored.append((item, inp, s))
-            results.append((rec_id, item.pk, s.outcome, inp.value, inp.occurrences, "",
-                            s.earned, s.maximum, s.deduction, s.failed, False))
-        sheet = score_sheet(base_score=template.base_score, pass_percent=template.pass_percent,
-                            items=[(s, it.veto) for it, _, s in scored])
-        tasks.append((t_id, None, group.pk, template.pk, jur_id, None, f"j:{jur_id}",
-                      "community", path, "430000/", day, True, "submitted", at, "", None,
-                      now, now))
-        records.append((rec_id, t_id, 1, None, True, uuid.UUID(int=rng.getrandbits(128),
-                                                                 version=4),
-                        template.pk, group.pk, jur_id, None, f"j:{jur_id}", "community", path,
-                        "430000/", at, day, leader.pk, "", None, None, "", sheet.total,
-                        sheet.maximum, sheet.percent, sheet.deductions, sheet.passed,
-                        sheet.vetoed, "", now, now))
+            results.append(
+                (
+                    rec_id,
+                    item.pk,
+                    s.outcome,
+                    inp.value,
+                    inp.occurrences,
+                    "",
+                    s.earned,
+                    s.maximum,
+                    s.deduction,
+                    s.failed,
+                    False,
+                )
+            )
+        sheet = score_sheet(
+            base_score=template.base_score,
+            pass_percent=template.pass_percent,
+            items=[(s, it.veto) for it, _, s in scored],
+        )
+        tasks.append(
+            (
+                t_id,
+                None,
+                group.pk,
+                template.pk,
+                jur_id,
+                None,
+                f"j:{jur_id}",
+                "community",
+                path,
+                "430000/",
+                day,
+                True,
+                "submitted",
+                at,
+                "",
+                None,
+                now,
+                now,
+            )
+        )
+        records.append(
+            (
+                rec_id,
+                t_id,
+                1,
+                None,
+                True,
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                template.pk,
+                group.pk,
+                jur_id,
+                None,
+                f"j:{jur_id}",
+                "community",
+                path,
+                "430000/",
+                at,
+                day,
+                leader.pk,
+                "",
+                None,
+                None,
+                "",
+                sheet.total,
+                sheet.maximum,
+                sheet.percent,
+                sheet.deductions,
+                sheet.passed,
+                sheet.vetoed,
+                "",
+                now,
+                now,
+            )
+        )
         for item, _inp, s in scored:
             if not s.failed:
                 continue
             status = statuses[rng.randrange(len(statuses))]
             severity = item.severity
             deadline = day + dt.timedelta(days=policy.deadline_days[severity])
-            submitted_on = (deadline + dt.timedelta(days=rng.randint(-2, 2))
-                            if status in ("submitted", "closed") else None)
+            submitted_on = (
+                deadline + dt.timedelta(days=rng.randint(-2, 2))
+                if status in ("submitted", "closed")
+                else None
+            )
             submitted_on = max(day, submitted_on) if submitted_on else None
-            closed_on = (day if status == "rectified_on_spot"
-                         else submitted_on + dt.timedelta(days=1) if status == "closed" else None)
+            closed_on = (
+                day
+                if status == "rectified_on_spot"
+                else submitted_on + dt.timedelta(days=1)
+                if status == "closed"
+                else None
+            )
             overdue = status in OPEN and deadline < AS_OF
-            findings.append((
-                finding_id, rec_id, item.pk, item.code, item.category,
-                f"{item.text}：现场发现问题", severity, status, group.pk, "community", jur_id,
-                None, path, "430000/", day, deadline, "", None, None, "", None, submitted_on,
-                "", None, closed_on, 1 if status == "reopened" else 0, overdue,
-                deadline + dt.timedelta(days=1) if overdue else None, 1 if overdue else 0,
-                county_id if overdue else None, now, now,
-            ))
+            findings.append(
+                (
+                    finding_id,
+                    rec_id,
+                    item.pk,
+                    item.code,
+                    item.category,
+                    f"{item.text}：现场发现问题",
+                    severity,
+                    status,
+                    group.pk,
+                    "community",
+                    jur_id,
+                    None,
+                    path,
+                    "430000/",
+                    day,
+                    deadline,
+                    "",
+                    None,
+                    None,
+                    "",
+                    None,
+                    submitted_on,
+                    "",
+                    None,
+                    closed_on,
+                    1 if status == "reopened" else 0,
+                    overdue,
+                    deadline + dt.timedelta(days=1) if overdue else None,
+                    1 if overdue else 0,
+                    county_id if overdue else None,
+                    now,
+                    now,
+                )
+            )
             finding_id += 1
     overdue_rows = [f for f in findings if f[26]]
     accountability = []
     acc_id = next_id(Accountability)
     for k in range(min(int(ACCOUNTABILITY * scale) or 1, len(overdue_rows))):
         f = overdue_rows[rng.randrange(len(overdue_rows))]
-        accountability.append((acc_id + k, f[0], f[1], f[8], "person", f"责任人{k}", "社区主任",
-                               None, f[10], f[12], "430000/", "admonition_talk", "区纪委监委",
-                               f[15] + dt.timedelta(days=3), "", None, now, now))
+        accountability.append(
+            (
+                acc_id + k,
+                f[0],
+                f[1],
+                f[8],
+                "person",
+                f"责任人{k}",
+                "社区主任",
+                None,
+                f[10],
+                f[12],
+                "430000/",
+                "admonition_talk",
+                "区纪委监委",
+                f[15] + dt.timedelta(days=3),
+                "",
+                None,
+                now,
+                now,
+            )
+        )
     t = time.perf_counter()
     with transaction.atomic():
-        copy_rows(InspectionTask, (
-            "id", "plan", "group", "template", "target_jurisdiction", "target_unit",
-            "target_key", "target_type", "target_path", "command_path", "scheduled_on",
-            "unannounced", "status", "submitted_at", "notes", "created_by", "created_at",
-            "updated_at"), tasks)
-        copy_rows(InspectionRecord, (
-            "id", "task", "version", "supersedes", "is_current", "client_id", "template",
-            "group", "target_jurisdiction", "target_unit", "target_key", "target_type",
-            "target_path", "command_path", "inspected_at", "inspected_on", "submitted_by",
-            "persons_present", "latitude", "longitude", "notes", "total_score", "max_score",
-            "percent", "deductions", "passed", "vetoed", "correction_reason", "created_at",
-            "updated_at"), records)
-        copy_rows(ItemResult, (
-            "record", "item", "outcome", "value", "occurrences", "note", "earned", "maximum",
-            "deduction", "failed", "rectified_on_spot"), results)
-        copy_rows(Finding, (
-            "id", "record", "item", "item_code", "category", "description", "severity",
-            "status", "group", "target_type", "responsible_jurisdiction", "responsible_unit",
-            "responsible_path", "command_path", "found_on", "deadline", "requirements",
-            "assigned_at", "assigned_by", "rectification_note", "submitted_at",
-            "submitted_on", "verification_note", "verified_by", "closed_on", "reopen_count",
-            "is_overdue", "overdue_since", "escalation_level", "escalated_to", "created_at",
-            "updated_at"), findings)
-        copy_rows(Accountability, (
-            "id", "finding", "record", "group", "subject_kind", "subject_name",
-            "subject_position", "subject_unit", "jurisdiction", "jurisdiction_path",
-            "command_path", "measure", "decided_by", "decided_on", "notes", "created_by",
-            "created_at", "updated_at"), accountability)
+        copy_rows(
+            InspectionTask,
+            (
+                "id",
+                "plan",
+                "group",
+                "template",
+                "target_jurisdiction",
+                "target_unit",
+                "target_key",
+                "target_type",
+                "target_path",
+                "command_path",
+                "scheduled_on",
+                "unannounced",
+                "status",
+                "submitted_at",
+                "notes",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ),
+            tasks,
+        )
+        copy_rows(
+            InspectionRecord,
+            (
+                "id",
+                "task",
+                "version",
+                "supersedes",
+                "is_current",
+                "client_id",
+                "template",
+                "group",
+                "target_jurisdiction",
+                "target_unit",
+                "target_key",
+                "target_type",
+                "target_path",
+                "command_path",
+                "inspected_at",
+                "inspected_on",
+                "submitted_by",
+                "persons_present",
+                "latitude",
+                "longitude",
+                "notes",
+                "total_score",
+                "max_score",
+                "percent",
+                "deductions",
+                "passed",
+                "vetoed",
+                "correction_reason",
+                "created_at",
+                "updated_at",
+            ),
+            records,
+        )
+        copy_rows(
+            ItemResult,
+            (
+                "record",
+                "item",
+                "outcome",
+                "value",
+                "occurrences",
+                "note",
+                "earned",
+                "maximum",
+                "deduction",
+                "failed",
+                "rectified_on_spot",
+            ),
+            results,
+        )
+        copy_rows(
+            Finding,
+            (
+                "id",
+                "record",
+                "item",
+                "item_code",
+                "category",
+                "description",
+                "severity",
+                "status",
+                "group",
+                "target_type",
+                "responsible_jurisdiction",
+                "responsible_unit",
+                "responsible_path",
+                "command_path",
+                "found_on",
+                "deadline",
+                "requirements",
+                "assigned_at",
+                "assigned_by",
+                "rectification_note",
+                "submitted_at",
+                "submitted_on",
+                "verification_note",
+                "verified_by",
+                "closed_on",
+                "reopen_count",
+                "is_overdue",
+                "overdue_since",
+                "escalation_level",
+                "escalated_to",
+                "created_at",
+                "updated_at",
+            ),
+            findings,
+        )
+        copy_rows(
+            Accountability,
+            (
+                "id",
+                "finding",
+                "record",
+                "group",
+                "subject_kind",
+                "subject_name",
+                "subject_position",
+                "subject_unit",
+                "jurisdiction",
+                "jurisdiction_path",
+                "command_path",
+                "measure",
+                "decided_by",
+                "decided_on",
+                "notes",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ),
+            accountability,
+        )
         with connection.cursor() as cursor:
             for model in (InspectionTask, InspectionRecord, ItemResult, Finding, Accountability):
                 table = model._meta.db_table
@@ -283,8 +547,13 @@ def generate(scale: float) -> dict[str, int]:
     with connection.cursor() as cursor:
         for model in (InspectionTask, InspectionRecord, ItemResult, Finding, Accountability):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return {"inspections": len(records), "results": len(results), "findings": len(findings),
-            "accountability": len(accountability), "copy_seconds": int(time.perf_counter() - t)}
+    return {
+        "inspections": len(records),
+        "results": len(results),
+        "findings": len(findings),
+        "accountability": len(accountability),
+        "copy_seconds": int(time.perf_counter() - t),
+    }
 
 
 # --- measurement -------------------------------------------------------------------------
@@ -327,7 +596,7 @@ def timed(fn: Callable[[], Any], runs: int, warmup: int = 2) -> tuple[list[float
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def data_queries(fn: Callable[[], Any], tables: Sequence[str]) -> list[str]:
@@ -454,8 +723,10 @@ def main(argv: list[str] | None = None) -> int:
     have = InspectionRecord.objects.filter(template__code="bench30").count()
     if have != expected:
         if have:
-            print(f"the database holds {have} inspections, not {expected}: recreate it "
-                  f"(dropdb {settings.DATABASES['default']['NAME']}) or use another DATABASE_URL")
+            print(
+                f"the database holds {have} inspections, not {expected}: recreate it "
+                f"(dropdb {settings.DATABASES['default']['NAME']}) or use another DATABASE_URL"
+            )
             return 2
         print(f"generating {expected} inspections …", flush=True)
         print(generate(args.scale), flush=True)
@@ -463,8 +734,9 @@ def main(argv: list[str] | None = None) -> int:
     setup_test_environment()  # the test client's template rendering hooks
     settings.ALLOWED_HOSTS = ["testserver"]
     officer, _ = User.objects.get_or_create(username="bench_province")
-    Membership.objects.get_or_create(user=officer, role="command_officer",
-                                     jurisdiction=Jurisdiction.objects.get(code="430000"))
+    Membership.objects.get_or_create(
+        user=officer, role="command_officer", jurisdiction=Jurisdiction.objects.get(code="430000")
+    )
     client = Client()
     client.force_login(officer)
 
@@ -481,16 +753,18 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, list[float], int, list[float]]] = []
     finding_tables = ("inspections_finding",)
     for label, params, kwargs in (
-        ("unresolved in 株洲市", {"status": "unresolved", "jurisdiction": "430200"},
-         {"status": "unresolved", "jurisdiction": "430200"}),
+        (
+            "unresolved in 株洲市",
+            {"status": "unresolved", "jurisdiction": "430200"},
+            {"status": "unresolved", "jurisdiction": "430200"},
+        ),
         ("overdue in the province", {"overdue": "1"}, {"overdue": True}),
     ):
         fn = page("/inspections/findings/", params)
         floor = replay(data_queries(fn, finding_tables))
         floor_times, _ = timed(floor, args.runs)
         platform_times, peak = timed(fn, args.runs)
-        rows.append((f"finding list page: {label}, first page", platform_times, peak,
-                     floor_times))
+        rows.append((f"finding list page: {label}, first page", platform_times, peak, floor_times))
 
         def orm(kw: dict[str, Any] = kwargs) -> None:
             qs = finding_list(user=officer, **kw)
@@ -498,31 +772,47 @@ def main(argv: list[str] | None = None) -> int:
             capped_count(qs)
 
         platform_times, peak = timed(orm, args.runs)
-        rows.append((f"finding list data (selector + capped count): {label}", platform_times,
-                     peak, floor_times))
+        rows.append(
+            (
+                f"finding list data (selector + capped count): {label}",
+                platform_times,
+                peak,
+                floor_times,
+            )
+        )
     month = {"jurisdiction": "430000", "month": "2020-03"}
     province = Jurisdiction.objects.get(code="430000")
     bulletin_floor = replay(bulletin_floor_sql(*MONTH))
     for label, fn in (
         ("bulletin page, province-month", page("/inspections/bulletin/", month)),
-        ("bulletin selector, province-month",
-         lambda: bulletin(user=officer, jurisdiction=province, start=MONTH[0], end=MONTH[1])),
+        (
+            "bulletin selector, province-month",
+            lambda: bulletin(user=officer, jurisdiction=province, start=MONTH[0], end=MONTH[1]),
+        ),
     ):
         platform_times, peak = timed(fn, args.runs)
         floor_times, _ = timed(bulletin_floor, args.runs)
         rows.append((label, platform_times, peak, floor_times))
-    scores = page("/inspections/scores/", {"jurisdiction": "430000",
-                                           "date_from": MONTH[0].isoformat(),
-                                           "date_to": MONTH[1].isoformat()})
+    scores = page(
+        "/inspections/scores/",
+        {
+            "jurisdiction": "430000",
+            "date_from": MONTH[0].isoformat(),
+            "date_to": MONTH[1].isoformat(),
+        },
+    )
     platform_times, peak = timed(scores, args.runs)
     floor_times, _ = timed(replay(scores_floor_sql(*MONTH)), args.runs)
     rows.append(("ranking page, province-month", platform_times, peak, floor_times))
 
     month_records = InspectionRecord.objects.filter(
-        inspected_on__range=MONTH, is_current=True).count()
+        inspected_on__range=MONTH, is_current=True
+    ).count()
     month_findings = Finding.objects.filter(found_on__range=MONTH).count()
-    scale = (f"{InspectionRecord.objects.count():,} inspections × {ITEMS} items, "
-             f"{n_findings:,} findings (March: {month_records:,} / {month_findings:,})")
+    scale = (
+        f"{InspectionRecord.objects.count():,} inspections × {ITEMS} items, "
+        f"{n_findings:,} findings (March: {month_records:,} / {month_findings:,})"
+    )
     header = "| operation | platform median (p95) | floor median | ratio | peak RSS | scale |"
     lines = [header, "|---|---|---|---|---|---|"]
     for label, platform_times, peak, floor_times in rows:
