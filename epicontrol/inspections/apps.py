@@ -11,7 +11,7 @@ class InspectionsConfig(AppConfig):
 
     name = "epicontrol.inspections"
     label = "inspections"
-    verbose_name = "Supervision and inspection"
+    verbose_name = _("Supervision and inspection")
     nav = [
         NavItem(_("Inspections"), "inspections:home", order=40),
         NavItem(_("Findings"), "inspections:finding_list", order=41),
