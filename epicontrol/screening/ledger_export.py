@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
@@ -109,7 +110,82 @@ class _Echo:
 
 
 def csv_stream(entries: QuerySet[LedgerEntry], *, full: bool) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (so Excel opens it as UTF-8), produced row by row."""
+    """UTF-8 CSV with a BOM (so Excel opens it as UTF-8), streamed.
+
+    A masked export on PostgreSQL is produced by the database itself (``COPY (SELECT …) TO
+    STDOUT``, labels mapped in SQL): nothing is decrypted, so nothing needs Python per row.
+    Full exports decrypt ID numbers and phones, row by row.
+    """
+    if not full and connection.vendor == "postgresql":
+        return _copy_csv_stream(entries)
+    return _python_csv_stream(entries, full=full)
+
+
+# The masked export's columns, in EXPORT_COLUMNS order (the COPY path maps codes to labels).
+_COPY_FIELDS = (
+    "person__name",
+    "person__id_type",
+    "person__id_number_masked",
+    "person__phone_masked",
+    "category__name",
+    "source",
+    "origin",
+    "arrival_date",
+    "grid__code",
+    "registered_on",
+    "person__current_address",
+    "notes",
+    "grid__name",
+    "grid__parent__name",
+    "status",
+    "registered_by__display_name",
+    "registered_by__username",
+    "pk",
+)
+
+
+def _label_case(column: str, labels: dict[str, str], params: list[Any]) -> str:
+    if not labels:
+        return column
+    whens = []
+    for value, label in labels.items():
+        whens.append("WHEN %s THEN %s")
+        params.extend([value, label])
+    return f"CASE {column} {' '.join(whens)} ELSE {column} END"
+
+
+def _copy_csv_stream(entries: QuerySet[LedgerEntry]) -> Iterator[bytes]:
+    # Labels are resolved now, in the request's language, not when the response is iterated.
+    header = csv.writer(_Echo()).writerow(export_header()).encode()
+    inner, inner_params = entries.order_by().values_list(*_COPY_FIELDS).query.sql_with_params()
+    names = [f"c{i}" for i in range(len(_COPY_FIELDS))]
+    params: list[Any] = []
+    id_types = _label_case("t.c1", {v: str(label) for v, label in IdType.choices}, params)
+    sources = _label_case("t.c5", {v: str(label) for v, label in Source.choices}, params)
+    statuses = _label_case("t.c14", status_labels(), params)
+    columns = [
+        "t.c0", id_types, "t.c2", "t.c3", "t.c4", sources, "t.c6", "t.c7", "t.c8", "t.c9",
+        "t.c10", "t.c11", "t.c12", "COALESCE(t.c13, '')", statuses,
+        "COALESCE(NULLIF(t.c15, ''), t.c16, '')", "t.c17",
+    ]  # fmt: skip
+    # The select is built from our own column list; values only ever travel as parameters.
+    sql = (
+        f"COPY (SELECT {', '.join(columns)} FROM ({inner}) AS t({', '.join(names)}) "  # noqa: S608
+        "ORDER BY t.c9 DESC, t.c17 DESC) TO STDOUT WITH (FORMAT csv)"
+    )
+    all_params = [*params, *inner_params]
+
+    def stream() -> Iterator[bytes]:
+        yield "\ufeff".encode()
+        yield header
+        with connection.cursor() as cursor, cursor.cursor.copy(sql, all_params) as copy:
+            for block in copy:
+                yield bytes(block)
+
+    return stream()
+
+
+def _python_csv_stream(entries: QuerySet[LedgerEntry], *, full: bool) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
     yield "\ufeff".encode()
     yield writer.writerow(export_header()).encode()

@@ -11,12 +11,13 @@ children's, down to the grids, and every level equals a direct count of the entr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Left, StrIndex, Substr
 
 from epicontrol.core.errors import NotFound
 from epicontrol.jurisdictions.choices import Level
@@ -42,14 +43,24 @@ def figure_conditions(day: dt.date) -> dict[str, Q]:
     }
 
 
-def _figure_aggregates(day: dt.date) -> dict[str, Count]:
-    return {key: Count("pk", filter=cond) for key, cond in figure_conditions(day).items()}
+def _figure_aggregates(day: dt.date, keys: Sequence[str] = FIGURE_KEYS) -> dict[str, Count]:
+    conditions = figure_conditions(day)
+    return {key: Count("pk", filter=conditions[key]) for key in keys}
 
 
-def ledger_figures(entries: QuerySet[LedgerEntry], day: dt.date) -> dict[str, int]:
-    """All figures of ``day`` over a queryset of entries, in one aggregate query."""
-    row = entries.order_by().aggregate(**_figure_aggregates(day))
-    return {key: int(row[key] or 0) for key in FIGURE_KEYS}
+def _counted(entries: QuerySet[LedgerEntry], day: dt.date) -> QuerySet[LedgerEntry]:
+    # Every figure concerns entries registered by the end of the day (observation and closing
+    # days are never before the registration day: the services refuse them), so the others
+    # are left out before the per-row conditions are evaluated.
+    return entries.order_by().filter(registered_on__lte=day)
+
+
+def ledger_figures(
+    entries: QuerySet[LedgerEntry], day: dt.date, keys: Sequence[str] = FIGURE_KEYS
+) -> dict[str, int]:
+    """The figures of ``day`` (all, or ``keys``) over a queryset of entries, in one query."""
+    row = _counted(entries, day).aggregate(**_figure_aggregates(day, keys))
+    return {key: int(row[key] or 0) for key in keys}
 
 
 def new_by_category(entries: QuerySet[LedgerEntry], day: dt.date) -> dict[str, int]:
@@ -62,6 +73,22 @@ def new_by_category(entries: QuerySet[LedgerEntry], day: dt.date) -> dict[str, i
         .values_list("category__code", "n")
     )
     return {code: int(n) for code, n in rows}
+
+
+def child_key(
+    path_field: str, parent_path: str, code_lengths: set[int]
+) -> tuple[Combinable, Callable[[str], str]]:
+    """SQL grouping key for "the child of ``parent_path``", and how to read the code from it.
+
+    The children of one parent have codes of one length (GB/T 2260 cities and counties 6
+    digits, townships 9, communities and grids the parent's code + 3), so the key is the path
+    prefix ``LEFT(path, len(parent) + len(code))``: the cheapest expression per row. Mixed
+    lengths fall back to cutting at the next "/".
+    """
+    if len(code_lengths) == 1:
+        cut = len(parent_path)
+        return Left(F(path_field), cut + next(iter(code_lengths))), lambda key: key[cut:]
+    return child_code(path_field, parent_path), lambda key: key
 
 
 def child_code(path_field: str, parent_path: str) -> Combinable:
@@ -163,45 +190,52 @@ def rollup(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) -> Rollup:
             rows[code] = RollupRow(code=code, name=code, level="")
         return rows[code]
 
-    for child in (
-        Jurisdiction.objects.filter(parent=jurisdiction).current().values("code", "name", "level")
+    lengths: set[int] = set()
+    # All children, retired ones included: their old entries still roll up.
+    for child in Jurisdiction.objects.filter(parent=jurisdiction).values(
+        "code", "name", "level", "valid_to"
     ):
+        lengths.add(len(child["code"]))
+        if child["valid_to"] is not None:
+            continue
         r = row(child["code"])
         r.name, r.level = child["name"], child["level"]
         r.is_leaf = child["level"] == Level.GRID
+    key, code_of = child_key("grid_path", path, lengths)
 
     ledger = (
-        entries.order_by()
-        .annotate(child=child_code("grid_path", path))
+        _counted(entries, day)
+        .annotate(child=key)
         .values("child")
         .annotate(**_figure_aggregates(day))
     )
     for item in ledger:
-        row(item["child"]).figures = {key: int(item[key] or 0) for key in FIGURE_KEYS}
+        row(code_of(item["child"])).figures = {k: int(item[k] or 0) for k in FIGURE_KEYS}
 
     reports = (
         DailyReport.objects.visible_to(user)
         .filter(grid_path__startswith=path, day=day)
         .order_by()
-        .annotate(child=child_code("grid_path", path))
+        .annotate(child=key)
         .values("child")
         .annotate(n=Count("pk"), zero=Count("pk", filter=Q(is_zero=True)), new_sum=Sum("new"))
     )
     for item in reports:
-        r = row(item["child"])
+        r = row(code_of(item["child"]))
         r.grids_reported, r.zero_reports = int(item["n"]), int(item["zero"])
         r.reported_new = int(item["new_sum"] or 0)
 
+    grid_key, grid_code_of = child_key("path", path, lengths)
     grids = (
         Jurisdiction.objects.filter(level=Level.GRID, path__startswith=path)
         .current()
         .order_by()
-        .annotate(child=child_code("path", path))
+        .annotate(child=grid_key)
         .values("child")
         .annotate(n=Count("pk"))
     )
     for item in grids:
-        row(item["child"]).grids_total = int(item["n"])
+        row(grid_code_of(item["child"])).grids_total = int(item["n"])
 
     # Children that only appear through data (a retired unit's old entries) still count.
     unnamed = [c for c, r in rows.items() if not r.level]

@@ -308,7 +308,7 @@ def dashboard_figures(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) ->
     area's numbers.
     """
     entries = LedgerEntry.objects.visible_to(user).under(jurisdiction.path)
-    figures = ledger_figures(entries, day)
+    figures = ledger_figures(entries, day, keys=("registered_total", "new", "under_management"))
     grids = (
         Jurisdiction.objects.visible_to(user)
         .filter(level=Level.GRID, path__startswith=jurisdiction.path)

@@ -118,6 +118,7 @@ def register(person_data: Callable[..., Any], cat: Callable[[str], Any]) -> Call
             source=kwargs.pop("source", "door_to_door"),
             origin=kwargs.pop("origin", "湖北武汉"),
             arrival_date=kwargs.pop("arrival_date", on - dt.timedelta(days=2)),
+            notes=kwargs.pop("notes", ""),
             registered_on=on,
             allow_candidates=True,
         )

@@ -251,3 +251,24 @@ def test_a_full_export_reimports_unchanged(grid_worker, grid):
     exported = b"".join(csv_stream(LedgerEntry.objects.all(), full=True))
     result = run(grid_worker, exported)
     assert (result.created, result.unchanged, result.errors) == (0, 5, [])
+
+
+def test_both_masked_csv_paths_write_the_same_rows(grid_worker, grid, grid2, register):
+    """PostgreSQL streams the masked export from COPY; it must equal the row-by-row writer."""
+    from django.db import connection
+
+    from epicontrol.screening.ledger_export import _copy_csv_stream, _python_csv_stream
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY … TO STDOUT is PostgreSQL's")
+    run(grid_worker, csv_file([row(i, grid) for i in range(1, 6)] + [row(9, grid, origin="")]))
+    register(grid2, "fever_patient", notes='发热, 37.8℃ "复诊"')
+    entries = LedgerEntry.objects.order_by("-registered_on", "-id")
+
+    def rows(stream) -> list[list[str]]:
+        text = b"".join(stream).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    copied, written = rows(_copy_csv_stream(entries)), rows(_python_csv_stream(entries, full=False))
+    assert len(copied) == 1 + 7
+    assert copied == written

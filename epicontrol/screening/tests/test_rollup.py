@@ -154,3 +154,27 @@ def test_dashboard_figures(ledger, county_officer, sibling_officer):
     # A sibling asking about 芦淞区 gets figures over nothing.
     sibling = selectors.dashboard_figures(user=sibling_officer, jurisdiction=county, day=DAY)
     assert all(f.value == 0 for f in sibling)
+
+
+def test_rollup_handles_children_with_codes_of_different_lengths(
+    register, township, grid, province_officer
+):
+    # A community coded by hand with four digits beside the generated three-digit ones: the
+    # roll-up falls back to cutting the path at the next "/" and still equals the entries.
+    odd = Jurisdiction.objects.create(
+        code=f"{township.code}0042", name="手工社区", level="community", kind="community",
+        parent=township, path=f"{township.path}{township.code}0042/", depth=township.depth + 1,
+    )  # fmt: skip
+    odd_grid = Jurisdiction.objects.create(
+        code=f"{odd.code}001", name="第一网格", level="grid", kind="grid", parent=odd,
+        path=f"{odd.path}{odd.code}001/", depth=odd.depth + 1,
+    )  # fmt: skip
+    register(grid, on=DAY)
+    register(odd_grid, on=DAY)
+    register(odd_grid, "fever_patient", on=DAY)
+    result = rollup(user=province_officer, jurisdiction=township, day=DAY)
+    by_code = {c.code: c for c in result.children}
+    assert by_code[odd.code].figures["new"] == 2
+    assert by_code[grid.parent.code].figures["new"] == 1
+    assert result.total.figures == direct(township.path, DAY)
+    assert by_code[odd.code].grids_total == 1
