@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.choices import OPEN_STATUSES, FindingAction, FindingStatus
 from epicontrol.inspections.errors import FindingDenied, FindingTransitionError, InvalidInput
-from epicontrol.inspections.models import Finding, FindingEvent
+from epicontrol.inspections.models import Finding, FindingEvent, member_group_ids
 from epicontrol.inspections.permissions import is_inspecting_side, is_responsible_side
 from epicontrol.inspections.policy import inspection_policy
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
@@ -82,6 +82,9 @@ def _on_side(user: Any, finding: Finding, side: str) -> bool:
         return is_inspecting_side(
             user, group_id=finding.group_id, command_path=finding.command_path
         )
+    # The inspectors never rectify their own findings, even when their area covers the target.
+    if finding.group_id in member_group_ids(user) and not getattr(user, "is_superuser", False):
+        return False
     return is_responsible_side(
         user, path=finding.responsible_path, unit_id=finding.responsible_unit_id
     )

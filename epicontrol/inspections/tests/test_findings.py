@@ -112,6 +112,10 @@ def test_each_side_does_only_its_own_steps(
     move(supervisor, finding, "assign")
     with pytest.raises(FindingDenied):
         move(sibling_officer, finding, "start")
+    with pytest.raises(FindingDenied):  # inspectors do not rectify their own findings
+        move(supervisor, finding, "start")
+    finding.refresh_from_db()
+    assert allowed_actions(finding, supervisor) == []
 
 
 def test_submit_needs_evidence_and_reopen_a_reason(
