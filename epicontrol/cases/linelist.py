@@ -98,11 +98,15 @@ def _bucket(status: str, classification: str, severity: str, admitted: bool) -> 
 
 
 def _flow_counts(
-    cases: QuerySet[Case], field: str, end_bound: dt.datetime, **filters: Any
+    cases: QuerySet[Case],
+    field: str,
+    start_bound: dt.datetime,
+    end_bound: dt.datetime,
+    **filters: Any,
 ) -> Iterable[tuple[str, dt.date, int]]:
-    """Counts of cases per (county, local date of ``field``) up to ``end_bound``."""
+    """Counts of cases per (county, local date of ``field``) within the range."""
     return (
-        cases.filter(**{f"{field}__lt": end_bound, f"{field}__isnull": False}, **filters)
+        cases.filter(**{f"{field}__gte": start_bound, f"{field}__lt": end_bound}, **filters)
         .annotate(day=TruncDate(field))
         .values("county_code", "day")
         .annotate(n=Count("id"))
@@ -140,40 +144,61 @@ def daily_figures(
             baselines[code] = [0] * (3 + len(CURRENT_KEYS))
         return columns[code], baselines[code]
 
-    confirmed_classes = [str(c) for c in CONFIRMED_SET]
+    # Everything before the range only matters as a total per county (where the range starts
+    # from): counted without the per-row conversion to local dates, in one scan per table.
+    start_bound = day_start(start)
+    cured = Q(status=Status.CURED_DISCHARGED, discharged_at__lt=start_bound)
+    dead = Q(status=Status.DIED, classification__in=list(CONFIRMED_SET), died_at__lt=start_bound)
+    before = (
+        cases.filter(Q(confirmed_at__lt=start_bound) | cured | dead)
+        .values("county_code")
+        .annotate(
+            confirmed=Count("id", filter=Q(confirmed_at__lt=start_bound)),
+            cured=Count("id", filter=cured),
+            dead=Count("id", filter=dead),
+        )
+        .values_list("county_code", "confirmed", "cured", "dead")
+        .order_by()
+    )
+    for county, *totals in before:
+        base = slot(county)[1]
+        for i, n in enumerate(totals):
+            base[i] += n
     for i, field, extra in (
         (0, "confirmed_at", {}),
         (1, "discharged_at", {"status": Status.CURED_DISCHARGED}),
-        (2, "died_at", {"status": Status.DIED, "classification__in": confirmed_classes}),
+        (2, "died_at", {"status": Status.DIED, "classification__in": list(CONFIRMED_SET)}),
     ):
-        for county, day, n in _flow_counts(cases, field, end_bound, **extra):
-            cols, base = slot(county)
-            position = index.get(day)
-            if position is None:  # before start (the query stops at end)
-                base[i] += n
-            else:
-                cols[i][position] += n
+        for county, day, n in _flow_counts(cases, field, start_bound, end_bound, **extra):
+            slot(county)[0][i][index[day]] += n
 
-    no_change = Q(**dict.fromkeys(DELTA_FIELDS, 0))
-    event_rows = (
-        events.filter(at__lt=end_bound)
-        .exclude(no_change)
-        .annotate(day=TruncDate("at"))
-        .values("county_code", "day")
-        .annotate(*(Sum(f) for f in DELTA_FIELDS))
-        .values_list("county_code", "day", *(f"{f}__sum" for f in DELTA_FIELDS))
+    changed = events.exclude(Q(**dict.fromkeys(DELTA_FIELDS, 0)))
+    sums = [Sum(f) for f in DELTA_FIELDS]
+    names = [f"{f}__sum" for f in DELTA_FIELDS]
+    state_before = (
+        changed.filter(at__lt=start_bound)
+        .values("county_code")
+        .annotate(*sums)
+        .values_list("county_code", *names)
         .order_by()
     )
-    for county, day, *changes in event_rows:
-        cols, base = slot(county)
-        position = index.get(day)
+    for county, *changes in state_before:
+        base = slot(county)[1]
         for k, change in enumerate(changes):
-            if not change:
-                continue
-            if position is None:  # before start: part of the state the range starts from
-                base[3 + k] += change
-            else:
-                cols[3 + k][position] += change
+            base[3 + k] += change or 0
+    in_range = (
+        changed.filter(at__gte=start_bound, at__lt=end_bound)
+        .annotate(day=TruncDate("at"))
+        .values("county_code", "day")
+        .annotate(*sums)
+        .values_list("county_code", "day", *names)
+        .order_by()
+    )
+    for county, day, *changes in in_range:
+        cols = slot(county)[0]
+        position = index[day]
+        for k, change in enumerate(changes):
+            cols[3 + k][position] += change or 0
 
     out: Daily = {}
     for code in sorted(set(counties) | set(columns)):
