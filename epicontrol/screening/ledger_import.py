@@ -163,13 +163,18 @@ class _Lookups:
         if grid_values:
             # Grids by code, then by name among the grids the actor may write (names repeat:
             # every community has a "第一网格", so a name must be unique to be usable).
-            for g in Jurisdiction.objects.filter(code__in=grid_values, level=Level.GRID):
+            fields = ("id", "code", "name", "path", "level", "valid_to")
+            for g in Jurisdiction.objects.filter(
+                code__in=grid_values, level=Level.GRID, valid_to__isnull=True
+            ).only(*fields):
                 if can_write_ledger(actor, g.path):
                     self.grids[g.code] = g
             names = grid_values - set(self.grids)
             if names:
-                for g in Jurisdiction.objects.visible_to(actor).filter(
-                    name__in=names, level=Level.GRID, valid_to__isnull=True
+                for g in (
+                    Jurisdiction.objects.visible_to(actor)
+                    .filter(name__in=names, level=Level.GRID, valid_to__isnull=True)
+                    .only(*fields)
                 ):
                     if not can_write_ledger(actor, g.path):
                         continue
