@@ -17,7 +17,8 @@ HERE = Path(__file__).resolve().parent
 
 def scripts(names: list[str]) -> list[Path]:
     found = []
-    for folder in sorted(p for p in HERE.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+    folders = [p for p in HERE.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+    for folder in sorted(folders):
         if names and folder.name not in names:
             continue
         candidates = [folder / "run.py", *sorted(folder.glob("bench_*.py"))]
