@@ -345,10 +345,18 @@ def write_results(header: str, table: str) -> None:
         "## cases\n\n"
         f"Run {dt.date.today().isoformat()} on {platform.machine()} ({os.cpu_count()} cores), "
         f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"PostgreSQL {version[0] if version else '?'}. `benchmarks/cases/bench_cases.py`; "
+        f"PostgreSQL {version[0] if version else '?'}, load average {os.getloadavg()[0]:.1f} "
+        "(a machine shared by several engineers: absolute times are inflated, the ratios hold). "
+        "`benchmarks/cases/bench_cases.py`; "
         "the floor is the same SQL the platform sent, captured and re-run raw with a cursor "
         "(fetching every row), so the ratio is the platform's Python around the database.\n\n"
-        f"{header}.\n\n{table}\n"
+        f"{header}.\n\n{table}\n\n"
+        "Data: persons, cases and events bulk-inserted with a fixed seed in the shape the services "
+        "write (reported → admitted → confirmed or excluded → severity changes → discharged or "
+        "died), an epidemic curve peaking in the first weeks. The one-day line list and the "
+        "dashboard are what the command dashboard asks on each view; the 365-day ones are the "
+        "epidemic curve and reconciliation. Generation of the 50,000 cases took 167 s when not "
+        "reused.\n"
     )
     start = text.find("## cases")
     if start == -1:
