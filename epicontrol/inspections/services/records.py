@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_bulk, audit_record
-from epicontrol.inspections.choices import FindingStatus, Outcome, Severity, TaskStatus
+from epicontrol.inspections.choices import FindingStatus, Severity, TaskStatus
 from epicontrol.inspections.errors import (
     ClientIdConflict,
     IncompleteRecord,
@@ -550,13 +550,3 @@ def record_correct(
         },
     )
     return new, True
-
-
-def outcome_choices_for(item: ChecklistItem) -> list[str]:
-    """The outcomes an inspector may choose for an item (pass/fail/na or na only)."""
-    kind = Rule.parse(item.rule).kind
-    return (
-        [Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE]
-        if kind == "pass_fail"
-        else [Outcome.NOT_APPLICABLE]
-    )

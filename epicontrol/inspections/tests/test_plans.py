@@ -131,3 +131,19 @@ def test_daily_tasks_follow_the_current_checklist_version(
     tasks_make_for_day(day=DAY)
     assert InspectionTask.objects.get(scheduled_on=DAY).template_id == new.pk
     assert Jurisdiction.objects.filter(code="430200").exists()
+
+
+def test_a_planned_task_can_be_cancelled_by_the_inspecting_side(
+    supervisor: Any, county_officer: Any, task: Any
+) -> None:
+    from epicontrol.inspections.errors import TaskCancelled
+    from epicontrol.inspections.services.plans import task_cancel
+
+    from .factories import submit
+
+    with pytest.raises(InspectionDenied):
+        task_cancel(actor=county_officer, task=task)
+    assert task_cancel(actor=supervisor, task=task, reason="改期").status == "cancelled"
+    with pytest.raises(TaskCancelled) as exc:
+        submit(actor=supervisor, task=task)
+    assert (exc.value.code, exc.value.status) == ("task.cancelled", 409)
