@@ -63,6 +63,7 @@ from epitrace.metrics import measure  # noqa: E402
 
 THREADS = 2
 MEMORY_LIMIT = "1GB"
+INGEST_MEMORY = "4GB"  # ingest is offline: it may use more memory than a query
 SLOT_MINUTES = 10
 MIN_SLOTS = 2
 SEED = 7
@@ -160,6 +161,14 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
             )
             con.close()
             rows = pq.ParquetFile(task["out"]).metadata.num_rows
+        elif op == "ingest":
+            scratch = Path(task["store"])
+            shutil.rmtree(scratch, ignore_errors=True)
+            done = Store.create(scratch, slot_minutes=SLOT_MINUTES).ingest(
+                ParquetPings.open(task["pings"]), threads=THREADS, memory_limit=INGEST_MEMORY
+            )
+            rows = done[0].occupancy_rows
+            shutil.rmtree(scratch, ignore_errors=True)
         elif op in {"engine", "spark"}:
             from epitrace.backends import get_backend
             from epitrace.sources import read_index
@@ -264,7 +273,7 @@ def ensure_store(scale: Scale) -> tuple[Path, list[dict[str, Any]]]:
             done = store.ingest(
                 ParquetPings.open(raw / f"day={day}"),
                 threads=THREADS,
-                memory_limit="4GB",  # ingest is offline; it may use more memory than a query
+                memory_limit=INGEST_MEMORY,
             )
         reports.append(
             {
@@ -458,6 +467,10 @@ def part_store(scale: Scale, runs: int) -> dict[str, Any]:
                 }
             )
             print(f"  raw |I|={size} window={window} d: {sample['seconds']:.2f} s", flush=True)
+    # Ingest of one day, measured like the queries (fresh process, into a scratch store).
+    ingest_one = measure_in_process(
+        {"op": "ingest", "pings": str(raw / f"day={START}"), "store": str(out / "scratch_store")}
+    )
     store_bytes = sum(f.stat().st_size for f in root.rglob("*.parquet"))
     raw_bytes = sum(
         (raw / f"day={START + timedelta(days=k)}" / "pings.parquet").stat().st_size
@@ -466,6 +479,7 @@ def part_store(scale: Scale, runs: int) -> dict[str, Any]:
     return {
         "runs": runs,
         "ingest": ingest,
+        "ingest_one": ingest_one,
         "store": rows,
         "raw": raw_rows,
         "store_gib": store_bytes / 2**30,
@@ -569,12 +583,15 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
             f"default rule (30-hour clause on)",
             "",
             f"Store: {store['store_gib'] * 1024:,.0f} MiB on disk for "
-            f"{store['raw_gib'] * 1024:,.0f} MiB of raw Parquet."
+            f"{store['raw_gib'] * 1024:,.0f} MiB of raw Parquet. Ingest of one day "
+            f"({scale.pings_per_day:,} pings -> {store['ingest_one']['rows']:,} occupancy rows, "
+            f"DuckDB {THREADS} threads, {INGEST_MEMORY}): {store['ingest_one']['seconds']:.1f} s, "
+            f"peak RSS {_gib(store['ingest_one']['peak_rss'])} GiB (one run)."
             + (
-                f" Ingest (this run, {len(ingest)} day(s)): median "
+                f" Days ingested during this run: {len(ingest)}, median "
                 f"{_median([d['seconds'] for d in ingest]):.1f} s a day."
                 if ingest
-                else " (Ingested in an earlier run.)"
+                else ""
             ),
             "",
             f"Query time on the store (median of {store['runs']}), by index persons and window:",
@@ -632,6 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--parts", default="day,spark,store", help="comma list: day,spark,store")
     parser.add_argument("--runs", type=int, help="runs per measurement (default: per scale)")
+    parser.add_argument("--store-runs", type=int, help="runs per store query (default: --runs)")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument(
         "--prepare", action="store_true", help="only generate the data and build the store"
@@ -660,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["spark"] = part_spark(scale)
     if "store" in parts:
         print(f"{scale.store_days} days through the store", flush=True)
-        results["store"] = part_store(scale, runs)
+        results["store"] = part_store(scale, args.store_runs or runs)
     text = render(scale, env, results)
     print()
     print(text)
