@@ -207,7 +207,8 @@ class _Validator:
                 )
                 return None
             id_type = IdType.RESIDENT_ID
-        if isinstance(raw_number, int | float) and not isinstance(raw_number, bool):
+        numeric = isinstance(raw_number, int | float) and not isinstance(raw_number, bool)
+        if numeric and (id_type == IdType.RESIDENT_ID or abs(raw_number) >= 1e15):
             # Excel keeps 15 significant digits: an 18-digit number typed into a number cell
             # has already lost its last digits, so no check can make it right again.
             self.errors.append(

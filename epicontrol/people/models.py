@@ -128,20 +128,27 @@ class Person(TimeStampedModel):
                 name="person_created",
                 condition=ACTIVE,
             ),
-            # Scope (path prefix) with an optional name prefix checked inside the index: the
-            # capped count and a county's name search read index entries, not table rows.
+            # Scope (path prefix) with an optional name prefix checked inside the index, and
+            # the sort columns: a county's count and its name search (2,700 王 of 41,000) are
+            # index-only, page included.
             models.Index(
-                fields=["jurisdiction_path", "name"],
+                fields=["jurisdiction_path", "name", "created_at", "id"],
                 name="person_scope_name",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                opclasses=[
+                    "varchar_pattern_ops",
+                    "varchar_pattern_ops",
+                    "timestamptz_ops",
+                    "int8_ops",
+                ],
                 condition=ACTIVE,
             ),
             # Name prefix search (LIKE '张%' needs the pattern opclass on PostgreSQL unless the
-            # collation is C) and the name + birth date candidate check.
+            # collation is C), with the scope column so a province-wide name count stays in the
+            # index, and the name + birth date candidate check.
             models.Index(
-                fields=["name", "birth_date"],
+                fields=["name", "birth_date", "jurisdiction_path"],
                 name="person_name_birth",
-                opclasses=["varchar_pattern_ops", "date_ops"],
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
                 condition=ACTIVE,
             ),
             # Exact phone search and the name + phone candidate check.

@@ -158,9 +158,13 @@ def test_id_number_stored_as_excel_number(api_client_for: Any, county_officer: A
     assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [
         (2, "id_number", "person.invalid_id_number")
     ]
-    rows = [["甲", "resident_id", resident_id(seq=700), 13912345678, 430203001]]
+    rows = [
+        ["甲", "resident_id", resident_id(seq=700), 13912345678, 430203001],
+        ["乙", "passport", 12345678, "", 430203001],  # a short number survives a number cell
+    ]
     body = post(api_client_for(county_officer), xlsx_bytes(rows)).json()
-    assert body["created"] == 1  # numeric phone and code cells are fine
+    assert body["created"] == 2  # numeric phone and code cells are fine
+    assert Person.objects.filter(id_type="passport", id_number_masked="123*5678").exists()
 
 
 @pytest.mark.parametrize(
