@@ -860,6 +860,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     setup_django()
+    load_before = os.getloadavg()
     from django.core.management import call_command
 
     from epicontrol.jurisdictions.models import Jurisdiction
@@ -940,8 +941,12 @@ def main(argv: list[str] | None = None) -> int:
         "peak RSS",
         "scale",
     )
+    load_after = os.getloadavg()
     lines = [
-        f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {versions()}.",
+        f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {versions()}; load average "
+        f"{load_before[0]:.1f} at the start and {load_after[0]:.1f} at the end (the machine is "
+        "shared: absolute times are inflated accordingly, the ratios are measured in the same "
+        "run).",
         "Command: `python benchmarks/screening/bench_screening.py` "
         f"(--scale {args.scale} --import-rows {args.import_rows} --runs {args.runs}).",
         "Floors: the same GROUP BY / SELECT statements sent raw through the cursor; for the "

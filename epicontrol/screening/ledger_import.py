@@ -159,6 +159,9 @@ class _Lookups:
         self.sources = source_lookup()
         self.id_types = id_type_lookup()
         self.address_codes = AddressCodes()
+        # Cell texts repeat (a handful of categories, sources and dates in 100,000 rows): each
+        # distinct text is normalised and looked up once.
+        self._memo: dict[tuple[str, Any], Any] = {}
         self.grids: dict[str, Jurisdiction | None] = {}  # value → grid (None: ambiguous)
         if grid_values:
             # Grids by code, then by name among the grids the actor may write (names repeat:
@@ -179,6 +182,26 @@ class _Lookups:
                     if not can_write_ledger(actor, g.path):
                         continue
                     self.grids[g.name] = None if g.name in self.grids else g
+
+    def find(self, table: str, text: str) -> Any:
+        """The value of ``text`` in the ``categories``/``sources``/``id_types`` table, or None."""
+        key = (table, text)
+        if key not in self._memo:
+            self._memo[key] = getattr(self, table).get(normalise_header(text))
+        return self._memo[key]
+
+    def date(self, value: Any) -> dt.date | None:
+        """``parse_date`` of a cell, memoised; raises ValueError as it does."""
+        key = ("date", value)
+        if key not in self._memo:
+            try:
+                self._memo[key] = parse_date(value)
+            except ValueError as exc:
+                self._memo[key] = exc
+        found = self._memo[key]
+        if isinstance(found, ValueError):
+            raise ValueError(str(found))
+        return found
 
 
 def _validate(
@@ -205,9 +228,7 @@ def _validate(
         except DomainError as exc:
             fail("name", exc.code, describe(exc))
     id_type_text = cell_text(cells.get("id_type"))
-    id_type = (
-        lookups.id_types.get(normalise_header(id_type_text)) if id_type_text else "resident_id"
-    )
+    id_type = lookups.find("id_types", id_type_text) if id_type_text else "resident_id"
     if id_type is None:
         fail("id_type", "person.invalid_id_type", _("Unknown document type."))
     document = None
@@ -234,13 +255,13 @@ def _validate(
     category = None
     category_text = cell_text(cells.get("category"))
     if category_text:
-        category = lookups.categories.get(normalise_header(category_text))
+        category = lookups.find("categories", category_text)
         if category is None:
             fail("category", "import.unknown_category", _("Unknown key-person category."))
         elif not category.is_active:
             fail("category", "ledger_entry.invalid_category", _("This category is not in use."))
     source_text = cell_text(cells.get("source"))
-    source = lookups.sources.get(normalise_header(source_text)) if source_text else default_source
+    source = lookups.find("sources", source_text) if source_text else default_source
     if source is None:
         fail("source", "import.unknown_source", _("Unknown source."))
     grid_text = cell_text(cells.get("grid"))
@@ -255,7 +276,7 @@ def _validate(
     dates: dict[str, dt.date | None] = {}
     for key in ("arrival_date", "registered_on"):
         try:
-            day = parse_date(cells.get(key))
+            day = lookups.date(cells.get(key))
         except ValueError:
             fail(key, "import.invalid_date", _("Not a date; write YYYY-MM-DD."))
             continue
