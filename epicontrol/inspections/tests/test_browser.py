@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,20 +28,6 @@ DIVISIONS = (  # code, name, level, kind, parent code
     ("430203001", "建设街道", "township", "street", "430203"),
     ("430203001902", "督导社区", "community", "community", "430203001"),
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_after_flush(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties every table when it ends: put back the migrations' seed
-    data (policy editions, checklists) and the division tree for the tests that follow."""
-    yield
-    from epicontrol.jurisdictions.divisions import load_divisions
-
-    from .restore import rerun_data_migrations
-
-    with django_db_blocker.unblock():
-        rerun_data_migrations()
-        load_divisions()
 
 
 def _places() -> dict[str, Any]:

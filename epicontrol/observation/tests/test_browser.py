@@ -3,10 +3,8 @@ under observation."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,40 +31,6 @@ DIVISIONS = (  # code, name, level, kind, parent code
     ("430203001901", "浏览器社区", "community", "community", "430203001"),
     ("430203001901001", "第一网格", "grid", "grid", "430203001901"),
 )
-
-
-def _rerun_data_migrations() -> None:
-    """Run every migration's RunPython step again (they seed reference data idempotently)."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    loader = MigrationLoader(connection)
-    ordered: list[tuple[str, str]] = []
-    for leaf in loader.graph.leaf_nodes():
-        ordered += [k for k in loader.graph.forwards_plan(leaf) if k not in ordered]
-    for key in ordered:
-        operations = [op for op in loader.graph.nodes[key].operations if isinstance(op, RunPython)]
-        if not operations:
-            continue
-        state = loader.project_state(key, at_end=True)
-        for op in operations:
-            # Best effort: a seed step that cannot run again is skipped.
-            with contextlib.suppress(Exception), connection.schema_editor() as editor:
-                op.code(state.apps, editor)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_after_flush(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test empties every table when it ends. Put back what the migrations
-    seeded (policy editions, other apps' reference data) and the division tree, so the tests
-    that run after this module on the same database find them again."""
-    yield
-    from epicontrol.jurisdictions.divisions import load_divisions
-
-    with django_db_blocker.unblock():
-        _rerun_data_migrations()
-        load_divisions()
 
 
 def _places() -> dict[str, Any]:
