@@ -144,6 +144,18 @@ def read_table(name: str, stream: IO[bytes]) -> Iterator[Sequence[Any]]:
     )
 
 
+def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows, with a damaged file (a NUL byte, a broken sheet) refused as a whole."""
+    from python_calamine import CalamineError
+
+    try:
+        yield from rows
+    except (csv.Error, CalamineError, UnicodeDecodeError, ValueError) as exc:
+        raise ImportRejected(
+            _("The file cannot be read."), code="import.invalid_file", reason=str(exc)[:200]
+        ) from None
+
+
 # Validation ------------------------------------------------------------------------------------
 
 
@@ -332,7 +344,7 @@ def ledger_import(
     concurrent registration of the same person won the race (nothing is written; retry).
     """
     today = today or timezone.localdate()
-    rows = read_table(name, stream)
+    rows = _guarded(read_table(name, stream))
     header = next(rows, None)
     if header is None:
         raise ImportRejected(_("The file is empty."), code="import.empty")

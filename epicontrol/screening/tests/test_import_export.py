@@ -272,3 +272,12 @@ def test_both_masked_csv_paths_write_the_same_rows(grid_worker, grid, grid2, reg
     copied, written = rows(_copy_csv_stream(entries)), rows(_python_csv_stream(entries, full=False))
     assert len(copied) == 1 + 7
     assert copied == written
+
+
+def test_a_damaged_file_is_refused_not_crashed(grid_worker, grid):
+    with pytest.raises(DomainError) as exc:
+        run(grid_worker, csv_file([row(1, grid)]) + b'"' + b"x" * 200_000 + b'"\n')
+    assert exc.value.code == "import.invalid_file"
+    with pytest.raises(DomainError) as exc:
+        run(grid_worker, b"PK\x03\x04 not really a workbook", name="ledger.xlsx")
+    assert exc.value.code == "import.invalid_file"
