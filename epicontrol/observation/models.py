@@ -194,7 +194,8 @@ class Observation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} #{self.pk}"
+        # Codes, not translated labels: __str__ ends up in the audit trail.
+        return f"Observation #{self.pk} ({self.category})"
 
     @property
     def total_days(self) -> int:
@@ -362,11 +363,12 @@ class Alert(TimeStampedModel):
         indexes = [models.Index(fields=["status", "kind"], name="alert_status_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.day} (observation {self.observation_id})"
+        return f"{self.kind} alert {self.day} (observation {self.observation_id})"
 
     @property
     def jurisdiction(self) -> Any:
-        return self.observation.jurisdiction
+        # The scan hands over the path it already read (no observation object per alert).
+        return getattr(self, "jurisdiction_hint", None) or self.observation.jurisdiction
 
 
 class Extension(TimeStampedModel):
@@ -470,7 +472,7 @@ class SiteDesignation(TimeStampedModel):
     objects = SiteQuerySet.as_manager()
 
     def __str__(self) -> str:
-        return f"{self.site} · {self.get_category_display()}"
+        return f"{self.site} · {self.category}"
 
     @property
     def jurisdiction(self) -> Any:
@@ -580,7 +582,7 @@ class LivingNeed(TimeStampedModel):
         ordering = ["status", "-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} need of observation {self.observation_id}"
+        return f"{self.kind} need of observation {self.observation_id}"
 
     @property
     def jurisdiction(self) -> Any:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,7 +136,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
             ended_on=ended_on,
             cleared=True if request.GET.get("cleared") else None,
         )
-        context["page"] = Paginator(qs, 50).get_page(request.GET.get("page"))
+        context["pg"] = _capped_page(request, qs)
     else:
         show_done = bool(request.GET.get("done"))
         due = selectors.due_today(user=user, day=today, done=show_done)
@@ -418,12 +417,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         mine=bool(request.GET.get("mine")),
         jurisdiction=request.GET.get("jurisdiction") or None,
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "observation/alerts.html",
         {
-            "page": page,
+            "pg": _capped_page(request, qs),
             "status": status,
             "kind": kind or "",
             "kinds": AlertKind.choices,
@@ -504,12 +502,11 @@ def replan(request: HttpRequest) -> HttpResponse:
 def need_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or NeedStatus.OPEN
     qs = selectors.need_list(user=request.user, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "observation/needs.html",
         {
-            "page": page,
+            "pg": _capped_page(request, qs),
             "status": status,
             "statuses": [*NeedStatus.choices, ("all", pgettext("observation", "All"))],
             "can_act": has_any_role(request.user, FIELD_ROLES),

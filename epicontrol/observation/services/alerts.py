@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,7 +11,6 @@ from django.db.models import Exists, ExpressionWrapper, F, FloatField, Max, Oute
 from django.utils import timezone
 
 from epicontrol.core.audit import audit_bulk, audit_record
-from epicontrol.jurisdictions.models import Jurisdiction
 from epicontrol.observation.choices import AlertKind, AlertStatus, Status
 from epicontrol.observation.errors import AlertInvalidTransition
 from epicontrol.observation.models import Alert, DailyCheck, Observation
@@ -112,8 +112,8 @@ def _raise_batch(day: dt.date, slot: int, rows: list[tuple[int, Any, str]]) -> i
         created = Alert.objects.bulk_create(alerts, batch_size=2000)
         # Give each alert its observation's path without a query per row (audit_bulk reads
         # target.jurisdiction.path).
-        for alert, (pk, _responsible, path) in zip(created, rows, strict=True):
-            alert.observation = Observation(pk=pk, jurisdiction=Jurisdiction(path=path))
+        for alert, (_pk, _responsible, path) in zip(created, rows, strict=True):
+            alert.jurisdiction_hint = SimpleNamespace(path=path)  # type: ignore[attr-defined]
         audit_bulk(
             actor=None,
             action="observation.alert_raised",
