@@ -143,12 +143,18 @@ class Person(TimeStampedModel):
                 condition=ACTIVE,
             ),
             # Name prefix search (LIKE '张%' needs the pattern opclass on PostgreSQL unless the
-            # collation is C), with the scope column so a province-wide name count stays in the
-            # index, and the name + birth date candidate check.
+            # collation is C), with the scope and sort columns so a province-wide name search
+            # stays in the index, and the name + birth date candidate check.
             models.Index(
-                fields=["name", "birth_date", "jurisdiction_path"],
+                fields=["name", "birth_date", "jurisdiction_path", "created_at", "id"],
                 name="person_name_birth",
-                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
+                opclasses=[
+                    "varchar_pattern_ops",
+                    "date_ops",
+                    "varchar_pattern_ops",
+                    "timestamptz_ops",
+                    "int8_ops",
+                ],
                 condition=ACTIVE,
             ),
             # Exact phone search and the name + phone candidate check.

@@ -217,3 +217,19 @@ def test_login_required(client: Any, person: Any) -> None:
         "/people/export/",
     ):
         assert client.get(url).status_code == 302
+
+
+def test_both_page_strategies_agree(county_officer: Any, jianshe: Any) -> None:
+    from epicontrol.people.paging import page_rows
+    from epicontrol.people.selectors import person_list
+
+    for i in range(7):
+        make_person(actor=county_officer, jurisdiction=jianshe, name=f"页{i}")
+    qs = person_list(user=county_officer, q="页")
+    for offset in (0, 3, 6):
+        dense, more = page_rows(qs, offset, 3, few=False)
+        sparse, more_too = page_rows(qs, offset, 3, few=True)
+        assert [p.pk for p in dense] == [p.pk for p in sparse] and more == more_too
+    assert [p.name for p in page_rows(qs, 0, 10, few=True)[0]] == [
+        f"页{i}" for i in range(6, -1, -1)
+    ]
