@@ -627,7 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {versions()}; "
         f"`python benchmarks/people/bench_people.py --scale {args.scale} --import-rows "
-        f"{args.import_rows}`; {args.runs} runs per list case after 2 warm-up runs, "
+        f"{args.import_rows} --runs {args.runs}`; {args.runs} runs per list case (platform and"
+        " floor alternating)"
+        " after 2 warm-up runs, "
         f"{args.import_runs} import runs (p95 column = worst run for the import).",
         "",
         "| " + " | ".join(header) + " |",
