@@ -240,48 +240,54 @@ def completeness(*, user: Any, jurisdiction: Jurisdiction, day: dt.date) -> Comp
     )
     grids_total = grids.count()
     # An anti-join (NOT EXISTS), counted and listed; the total above carries no subquery.
-    missing_qs = grids.filter(~Exists(reported)).select_related("parent").order_by("path")
+    missing_qs = grids.filter(~Exists(reported))
     missing_count = missing_qs.count()
-    missing_rows = list(missing_qs[:COMPLETENESS_CAP])
+    # Plain values, not model instances: up to 500 grids with their communities and workers.
+    missing_rows = list(
+        missing_qs.order_by("path").values(
+            "pk", "code", "name", "parent_id", "parent__code", "parent__name"
+        )[:COMPLETENESS_CAP]
+    )
     workers: dict[int, list[str]] = {}
-    for m in (
+    for grid_id, display_name, username in (
         Membership.objects.filter(
-            jurisdiction__in=[g.pk for g in missing_rows],
+            jurisdiction_id__in=[g["pk"] for g in missing_rows],
             role=Role.GRID_WORKER,
             is_active=True,
             user__is_active=True,
         )
-        .select_related("user")
         .order_by("user__username")
+        .values_list("jurisdiction_id", "user__display_name", "user__username")
     ):
-        workers.setdefault(m.jurisdiction_id, []).append(str(m.user))
+        workers.setdefault(grid_id, []).append(display_name or username)  # as User.__str__
     missing = [
         MissingGrid(
-            code=g.code,
-            name=g.name,
-            community_code=g.parent.code if g.parent else "",
-            community_name=g.parent.name if g.parent else "",
-            workers=workers.get(g.pk, []),
+            code=g["code"],
+            name=g["name"],
+            community_code=g["parent__code"] or "",
+            community_name=g["parent__name"] or "",
+            workers=workers.get(g["pk"], []),
         )
         for g in missing_rows
     ]
-    by_community: dict[str, list[Any]] = {}
+    by_community: dict[int, list[Any]] = {}
     for g in missing_rows:
-        key = g.parent.code if g.parent else ""
-        by_community.setdefault(key, [g.parent.name if g.parent else "", 0])
-        by_community[key][1] += 1
+        entry = by_community.setdefault(
+            g["parent_id"], [g["parent__code"] or "", g["parent__name"] or "", 0]
+        )
+        entry[2] += 1
     community_totals = dict(
-        Jurisdiction.objects.filter(parent__code__in=list(by_community), level=Level.GRID)
+        Jurisdiction.objects.filter(parent_id__in=list(by_community), level=Level.GRID)
         .current()
         .order_by()
-        .values("parent__code")
+        .values("parent_id")
         .annotate(n=Count("pk"))
-        .values_list("parent__code", "n")
+        .values_list("parent_id", "n")
     )
-    communities = [
-        (code, name, n, int(community_totals.get(code, 0)))
-        for code, (name, n) in sorted(by_community.items())
-    ]
+    communities = sorted(
+        (code, name, n, int(community_totals.get(parent_id, 0)))
+        for parent_id, (code, name, n) in by_community.items()
+    )
     return Completeness(
         jurisdiction=jurisdiction,
         day=day,
