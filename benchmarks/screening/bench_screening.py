@@ -694,23 +694,17 @@ def bench_import(
 
     rows = import_rows(gen, n, existing)
     files = {"xlsx": xlsx_bytes(rows), "csv": csv_bytes(rows)}
-    out: dict[str, Any] = {}
-    for kind, data in files.items():
-        results: list[Any] = []
+    results: dict[str, Any] = {}
 
-        def platform_op(data: bytes = data, kind: str = kind, results: list[Any] = results) -> None:
-            actor = User.objects.get(pk=province_pk)
-            with transaction.atomic():
-                result = ledger_import(
-                    actor=actor, name=f"bench.{kind}", stream=io.BytesIO(data), today=DAY
-                )
-                results.append(result)
-                transaction.set_rollback(True)
-
-        times, peak = timed(platform_op, runs, warmup=0)
-        last = results[-1]
-        assert last.applied and last.created == n, (last.created, last.errors[:3])
-        out[kind] = {"platform": times, "peak": peak, "bytes": len(data), "result": last}
+    def platform_op(kind: str, data: bytes) -> float:
+        actor = User.objects.get(pk=province_pk)
+        t = time.perf_counter()
+        with transaction.atomic():
+            results[kind] = ledger_import(
+                actor=actor, name=f"bench.{kind}", stream=io.BytesIO(data), today=DAY
+            )
+            transaction.set_rollback(True)
+        return time.perf_counter() - t
 
     # The floor: the same rows in their stored form, COPY'd into empty tables of the same shape.
     now = timezone.now()
@@ -758,8 +752,24 @@ def bench_import(
             floor_times.append(time.perf_counter() - t)
             cursor.execute("DROP TABLE bench_scratch_person, bench_scratch_entry")
 
-    for _ in range(max(runs, 3)):
-        floor_op()
+    # Platform and floor runs alternate, so that both see the same load on a shared machine.
+    times: dict[str, list[float]] = {kind: [] for kind in files}
+    with PeakRss() as rss:
+        for _ in range(runs):
+            for kind, data in files.items():
+                times[kind].append(platform_op(kind, data))
+                last = results[kind]
+                assert last.applied and last.created == n, (last.created, last.errors[:3])
+            floor_op()
+    out: dict[str, Any] = {
+        kind: {
+            "platform": times[kind],
+            "peak": rss.peak,
+            "bytes": len(data),
+            "result": results[kind],
+        }
+        for kind, data in files.items()
+    }
     out["floor"] = floor_times
     return out
 
