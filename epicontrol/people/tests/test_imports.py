@@ -303,3 +303,28 @@ def test_bulk_rows_match_the_model_and_audit_bulk(county_officer: Any, person: A
         entry.jurisdiction_path,
     ]
     assert json.loads(row[6]) == entry.changes
+
+
+def test_bulk_register_returns_ids_in_the_callers_order(county_officer: Any, jianshe: Any) -> None:
+    from epicontrol.people.bulk import NewPerson, bulk_register
+    from epicontrol.people.identity import AddressCodes, parse_document
+
+    codes = AddressCodes()
+    rows = [
+        NewPerson(
+            name=f"序{i}",
+            document=parse_document("resident_id", resident_id(seq=960 + i), address_codes=codes),
+            phone=None,
+            jurisdiction=jianshe,
+        )
+        for i in range(12)
+    ]
+    ids = bulk_register(actor=county_officer, rows=rows, changes={"source": "test"})
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+    assert [names[pk] for pk in ids] == [f"序{i}" for i in range(12)]
+    assert (
+        AuditEntry.objects.filter(
+            action="people.created", target_id__in=[str(i) for i in ids]
+        ).count()
+        == 12
+    )
