@@ -21,7 +21,7 @@ Parts:
   files without a store.
 
 Data are generated once (seeded) under ``benchmarks/data/epitrace/<scale>/`` and reused. Each
-measurement runs in a fresh process so that its peak RSS (``ru_maxrss``) is its own; for Spark
+measurement runs in a fresh process so that its peak RSS (``VmHWM``) is its own; for Spark
 the JVM is included by sampling the process tree. Results go to the ``## epitrace`` section of
 ``benchmarks/RESULTS.md`` unless ``--no-results``.
 """
@@ -527,7 +527,7 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
         f"Co-location tracing (时空伴随), `python benchmarks/epitrace/run.py --scale={scale.name}`."
         f" {env['date']}; {env['machine']}; {env['versions']}. DuckDB limited to {THREADS} "
         f"threads and {MEMORY_LIMIT} for engine and floors alike; each measurement in a fresh "
-        "process (peak RSS = its `ru_maxrss`); the machine is shared, so times are noisy and the "
+        "process (peak RSS = its `VmHWM`); the machine is shared, so times are noisy and the "
         "ratio, measured in the same run, is what counts.",
         "",
     ]
