@@ -91,7 +91,6 @@ class ProtocolParams:
     fever_threshold_c: float
     checks_per_day: int
     missed_check_grace_hours: int
-    separate_site_categories: bool
 
     @classmethod
     def from_version(cls, version: PolicyVersion) -> ProtocolParams:
@@ -112,7 +111,6 @@ class ProtocolParams:
             fever_threshold_c=float(p.get("fever_threshold_c", 37.3)),
             checks_per_day=int(p.get("checks_per_day", 2)),
             missed_check_grace_hours=int(p.get("missed_check_grace_hours", 12)),
-            separate_site_categories=bool(p.get("separate_site_categories", False)),
         )
 
 

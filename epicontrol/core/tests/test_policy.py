@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 
 import pytest
@@ -73,3 +74,43 @@ def test_edited_parameters_are_what_code_reads() -> None:
     v.params = {**v.params, "fever_threshold_c": 37.5}
     v.save()
     assert protocol("v5").fever_threshold_c == 37.5
+
+
+def test_seed_corrections_update_an_old_database_but_not_edited_rows() -> None:
+    from django.apps import apps
+
+    module = importlib.import_module("epicontrol.core.migrations.0003_policy_seed_corrections")
+    v7 = PolicyVersion.objects.get(domain="national", code="v7")
+    v3 = PolicyVersion.objects.get(domain="national", code="v3")
+    v8 = PolicyVersion.objects.get(domain="national", code="v8")
+    # As the first seed wrote them:
+    v7.params = {
+        **v7.params,
+        "secondary_contact": module.OLD_V7_SECONDARY,
+        "separate_site_categories": True,
+    }
+    v7.save()
+    v3.params = {**v3.params, "inbound_traveller": module.OLD_INBOUND}
+    v3.save()
+    edited = {**module.OLD_V7_SECONDARY, "home_days": 7}  # a local edit after the seed
+    v8.params = {**v8.params, "secondary_contact": edited, "separate_site_categories": True}
+    v8.save()
+
+    module.correct(apps, None)
+
+    v7.refresh_from_db()
+    v3.refresh_from_db()
+    v8.refresh_from_db()
+    assert v7.params["secondary_contact"] is None
+    assert "separate_site_categories" not in v7.params
+    assert v3.params["inbound_traveller"]["note"].startswith("[I]")
+    assert v8.params["secondary_contact"] == edited  # edited values stay
+    assert protocol("v7").secondary_contact is None
+    module.correct(apps, None)  # idempotent
+    v7.refresh_from_db()
+    assert v7.params["secondary_contact"] is None
+
+
+def test_no_national_edition_carries_the_local_separate_sites_rule() -> None:
+    for version in PolicyVersion.objects.filter(domain="national"):
+        assert "separate_site_categories" not in version.params, version.code

@@ -1,9 +1,10 @@
 """Centralised isolation sites (集中隔离点): designation, rooms, and who is in which room.
 
-A site is a ``jurisdictions.Unit`` of kind ``isolation_site``. When the policy in force on the
-day of an assignment says ``separate_site_categories`` (the four categories of domain-rules
-§1.3 in separate sites), a person may only go to a site designated for their category, or to an
-undesignated site whose current occupants are all of their category.
+A site is a ``jurisdictions.Unit`` of kind ``isolation_site``. When the local observation policy
+in force on the day of an assignment says ``separate_site_categories`` (the four categories of
+domain-rules §1.3 in separate sites: a Wuhan order of February 2020, not a national edition, so
+it lives in this app's ``observation`` policy domain), a person may only go to a site designated
+for their category, or to an undesignated site whose current occupants are all of their category.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epicontrol.core.audit import audit_record
-from epicontrol.core.policy import PolicyNotFound, protocol_on
+from epicontrol.core.policy import PolicyNotFound, version_in_force
 from epicontrol.jurisdictions.choices import UnitKind
 from epicontrol.jurisdictions.models import Jurisdiction, Unit
 from epicontrol.jurisdictions.services import unit_create
@@ -23,6 +24,7 @@ from epicontrol.observation.choices import SITE_CATEGORY_OF, Kind, SiteCategory,
 from epicontrol.observation.errors import ObservationInvalidTransition, SiteInvalid, SiteRefused
 from epicontrol.observation.models import Observation, Room, RoomAssignment, SiteDesignation
 from epicontrol.observation.permissions import FIELD_ROLES, SITE_ROLES, require_path, require_roles
+from epicontrol.observation.timers import LOCAL_DOMAIN
 
 
 def _require_site(site: Unit) -> None:
@@ -147,11 +149,12 @@ def room_create(*, actor: Any, site: Unit, number: str, beds: int) -> Room:
 
 
 def separation_required(day: Any) -> bool:
-    """Whether the national edition in force on ``day`` keeps the four categories apart."""
+    """Whether the local observation policy in force on ``day`` keeps the four categories apart."""
     try:
-        return protocol_on(day).separate_site_categories
+        local = version_in_force(day, domain=LOCAL_DOMAIN)
     except PolicyNotFound:
         return False
+    return bool((local.params or {}).get("separate_site_categories", False))
 
 
 @transaction.atomic

@@ -67,7 +67,7 @@ def test_categories_are_kept_apart_when_the_policy_says_so(
     at: Callable[..., Any],
 ) -> None:
     _, suspected_room = _site(county_officer, county, "疑似病例隔离点", "suspected")
-    at(2020, 2, 10, 9)  # 4th edition in force: separate sites
+    at(2020, 2, 10, 9)  # local rule obs2020-02 (Wuhan order of 2020-02-02): separate sites
     assert services.separation_required(D(2020, 2, 10)) is True
     contact = start(person, D(2020, 2, 8), actor=county_officer)
     with pytest.raises(DomainError) as exc:
@@ -87,7 +87,7 @@ def test_before_separation_was_required_a_site_may_mix(
     county_officer: Any, county: Any, person: Any, start: Callable[..., Any], at: Callable[..., Any]
 ) -> None:
     _, suspected_room = _site(county_officer, county, "疑似病例隔离点", "suspected")
-    at(2020, 1, 26, 9)  # 2nd edition: no separation rule yet
+    at(2020, 1, 26, 9)  # local rule obs2020: no separation yet
     assert services.separation_required(D(2020, 1, 26)) is False
     contact = start(person, D(2020, 1, 25), actor=county_officer)
     assignment = services.room_assign(

@@ -37,7 +37,7 @@ for code in ("v1", "v2", "v3", "v4", "v5", "v6"):
     EXPECTED[(code, SC)] = None
     EXPECTED[(code, IT)] = (14, (14, CENT), None, [])
 EXPECTED[("v7", CC)] = (14, (14, CENT), None, [])
-EXPECTED[("v7", SC)] = None  # defined in the 7th edition, management set locally: 0 days
+EXPECTED[("v7", SC)] = None  # defined in the 7th edition, no national duration (null): set locally
 EXPECTED[("v7", IT)] = (14, (14, CENT), None, [])
 EXPECTED[("v8", CC)] = (21, (14, CENT), (7, HHM), [1, 4, 7, 14, 16, 21])
 EXPECTED[("v8", SC)] = (7, (7, CENT), None, [1, 4, 7])
