@@ -21,6 +21,14 @@ from .models import PolicyVersion
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "policy_versions.json"
 
 
+class PolicyInvalid(DomainError):
+    """A policy version whose parameters cannot be read (a missing key, a wrong type)."""
+
+    code = "policy.invalid"
+    status = 400
+    default_message = "The policy parameters are not valid."
+
+
 class PolicyNotFound(DomainError):
     code = "policy.not_found"
     status = 404
@@ -112,6 +120,51 @@ class ProtocolParams:
             checks_per_day=int(p.get("checks_per_day", 2)),
             missed_check_grace_hours=int(p.get("missed_check_grace_hours", 12)),
         )
+
+
+def _check_national(version: PolicyVersion) -> None:
+    ProtocolParams.from_version(version)
+
+
+def validate_policy_version(version: PolicyVersion) -> None:
+    """Check that ``version`` (saved or not) can be read by the app that owns its domain.
+
+    Each app declares its readers in its AppConfig as ``policy_validators = {domain: "dotted
+    path"}``; ``national`` is checked here. A validator raises any exception for unreadable
+    parameters; it comes back as PolicyInvalid ("policy.invalid", field "params") naming the
+    domain and the problem, so the admin refuses the edit instead of a page failing later.
+    Domains nobody declares are accepted as they are.
+    """
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    checks: dict[str, Any] = {"national": _check_national}
+    for config in apps.get_app_configs():
+        for domain, path in getattr(config, "policy_validators", {}).items():
+            checks[domain] = path
+    check = checks.get(version.domain)
+    if check is None:
+        return
+    if isinstance(check, str):
+        check = import_string(check)
+    if not isinstance(version.params, dict):
+        raise PolicyInvalid(
+            "The parameters must be a JSON object.", field="params", domain=version.domain
+        )
+    try:
+        check(version)
+    except DomainError as exc:
+        raise PolicyInvalid(
+            f"{version.domain}: {exc.message}",
+            field="params",
+            domain=version.domain,
+            cause=exc.code,
+        ) from exc
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        problem = f"missing parameter {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise PolicyInvalid(
+            f"{version.domain}: {problem}", field="params", domain=version.domain
+        ) from exc
 
 
 def version_in_force(on: dt.date, *, domain: str = "national") -> PolicyVersion:

@@ -14,6 +14,7 @@ class ObservationConfig(AppConfig):
     name = "epicontrol.observation"
     label = "observation"
     verbose_name = "Medical observation"
+    policy_validators = {"observation": "epicontrol.observation.timers.validate_local_version"}
     nav = [
         NavItem(
             pgettext_lazy("observation", "Observation"), "observation:list", roles=_FIELD, order=40

@@ -82,6 +82,25 @@ def rule_source(category: str, on: dt.date) -> RuleSource:
     return RuleSource(national, protocol, local, ObservationRule.from_params(raw))
 
 
+def validate_local_version(version: PolicyVersion) -> None:
+    """Read every rule of a local ``observation`` version (the policy admin calls this on save).
+
+    Raises ValueError / TypeError for a rule that cannot be read or counts from an unknown start.
+    """
+    for key, raw in (version.params or {}).items():
+        if key == "separate_site_categories":
+            if not isinstance(raw, bool):
+                raise ValueError("separate_site_categories must be true or false")
+            continue
+        if key not in Category.values:
+            raise ValueError(f"unknown category {key!r}")
+        if raw is not None and not isinstance(raw, dict):
+            raise TypeError(f"the rule of {key} must be an object")
+        rule = ObservationRule.from_params(raw)
+        if rule is not None:
+            AnchorBasis(rule.start)  # ValueError names the unknown start
+
+
 @dataclass(frozen=True)
 class Plan:
     """The computed plan of one observation (see the module docstring for day counting)."""

@@ -12,6 +12,7 @@ class RiskareasConfig(AppConfig):
     name = "epicontrol.riskareas"
     label = "riskareas"
     verbose_name = pgettext_lazy("risk level", "Risk levels")
+    policy_validators = {"risk_level": "epicontrol.riskareas.policy.validate_version"}
     nav = [
         NavItem(
             pgettext_lazy("risk level", "Risk levels"),

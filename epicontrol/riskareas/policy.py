@@ -135,6 +135,14 @@ def load_schemes(versions: Iterable[PolicyVersion] | None = None) -> list[RiskSc
     return [_scheme(v, paths) for v in rows]
 
 
+def validate_version(version: PolicyVersion) -> None:
+    """Read ``version`` as a scheme (core's policy admin calls this before saving an edit).
+
+    Raises InvalidRiskPolicy, or KeyError / ValueError / TypeError for values of a wrong type.
+    """
+    load_schemes([version])
+
+
 def schemes_in_force(day: dt.date) -> list[RiskScheme]:
     return [s for s in load_schemes() if s.in_force_on(day)]
 
