@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from .admin_base import ReadOnlyAdmin
 from .audit import audit_record
 from .models import AuditEntry, PolicyVersion
 from .policy import PolicyInvalid, validate_policy_version
@@ -58,19 +59,10 @@ class PolicyVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: readable here, never editable."""
 
     list_display = ("created_at", "action", "actor", "target_type", "target_id", "target_repr")
     list_filter = ("action", "target_type")
     search_fields = ("action", "target_id", "actor__username")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

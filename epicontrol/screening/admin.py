@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from epicontrol.core.admin_base import ReadOnlyAdmin
+
 from .models import CategoryGroup, DailyReport, LedgerEntry, PersonCategory
 
 
@@ -19,31 +21,16 @@ class CategoryGroupAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Read-only: entries change through the services (state machine, audit)."""
 
     list_display = ("pk", "category", "grid", "status", "registered_on")
     list_filter = ("status", "category", "source")
     raw_id_fields = ("person", "grid", "registered_by")
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(DailyReport)
-class DailyReportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DailyReportAdmin(ReadOnlyAdmin):
     list_display = ("grid", "day", "is_zero", "new", "under_management", "version")
     list_filter = ("is_zero",)
     raw_id_fields = ("grid", "confirmed_by")
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
