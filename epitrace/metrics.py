@@ -3,8 +3,9 @@
 Peak RSS of this process comes from the kernel: on Linux ``VmHWM`` of ``/proc/self/status``, the
 high-water mark of this process image, so measure in a fresh process. Not ``ru_maxrss``: after
 fork and exec it still holds the parent's peak (a benchmark parent of 800 MB makes every child
-report at least 800 MB), so it is used only where ``/proc`` is absent. Spark runs in a child JVM, whose
-memory the kernel reports only after it exits, so the process tree is also sampled every 50 ms.
+report at least 800 MB), so it is used only where ``/proc`` is absent. Spark runs in a child JVM,
+whose memory the kernel reports only after it exits, so the process tree is also sampled every
+50 ms.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 
@@ -34,7 +36,7 @@ class Measurement:
 def peak_rss_bytes() -> int:
     """High-water mark of this process's resident memory since it started (exec'd)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) * 1024  # kB

@@ -59,11 +59,13 @@ def companion_pairs_sql(
     2. ``idx_cells``: the cells they were seen in (for a store: first, from ``person_cells``);
     3. ``hits``: every other person in one of those (cell, slot) pairs;
     4. ``pair_cells``: per (index person, companion, cell): shared slots, first and last slot;
-    5. ``needed``, ``heavy`` (clause on): of the (person, cell) pairs in some pair cell, those
+    5. ``candidates`` (clause on): the pair cells of pairs sharing at least ``min_slots`` slots
+       in all cells together (the clause only removes cells, so no other pair can qualify);
+    6. ``needed``, ``heavy`` (clause on): of the (person, cell) pairs in some candidate, those
        with more than the cell-hours threshold over the whole window, counting all of the
        person's slots in the cell, shared or not;
-    6. ``qualified``: pair cells where the index person or the companion is heavy;
-    7. the answer: pairs with at least ``min_slots`` shared slots over qualifying cells.
+    7. ``qualified``: candidate cells where the index person or the companion is heavy;
+    8. the answer: pairs with at least ``min_slots`` shared slots over qualifying cells.
     """
     if not _PREFIX.match(prefix):
         raise ValueError(f"bad relation prefix {prefix!r}")
@@ -100,15 +102,17 @@ def companion_pairs_sql(
         )
         steps.append(("idx_cells", "SELECT DISTINCT cell_id FROM idx_occ"))
 
-    # An index person is never their own companion; another index person can be. The IN on
-    # cells is implied by the join, but an IN-list of a few thousand cells is pushed into the
-    # scan, which then drops most rows (in a store, whole row groups) before the join.
+    # An index person is never their own companion; another index person can be. In a store,
+    # the IN on cells (implied by the join) is pushed into the scan as a list of cells, which
+    # skips whole row groups of the cell-sorted files. Over raw pings it skips nothing and
+    # costs: the semi-join under a DISTINCT ran out of memory on 14 days of raw pings.
+    in_cells = ["o.cell_id IN (SELECT cell_id FROM idx_cells)"] if shape.store else []
     steps.append(
         (
             "hits",
             f"SELECT {distinct}i.index_id, o.person_id AS companion_id, o.cell_id, o.slot "
             f"FROM {p}occ o JOIN idx_occ i ON o.cell_id = i.cell_id AND o.slot = i.slot "
-            "WHERE o.person_id <> i.index_id AND o.cell_id IN (SELECT cell_id FROM idx_cells)",
+            "WHERE " + " AND ".join(["o.person_id <> i.index_id", *in_cells]),
         )
     )
     steps.append(
@@ -121,14 +125,27 @@ def companion_pairs_sql(
     )
     source = "pair_cells"
     if threshold is not None:
-        # Cell hours are needed only for (person, cell) pairs of some pair cell: joining on
-        # them first leaves little to count, instead of de-duplicating every slot of every
+        # The clause only removes cells, so a pair sharing fewer than min_slots slots in all
+        # cells together can never qualify: most co-occurrences are passers-by sharing one
+        # slot, and dropping them first keeps the clause's steps small (over 14 days of raw
+        # pings, carrying them ran out of 1 GB).
+        steps.append(
+            (
+                "candidates",
+                "SELECT c.* FROM pair_cells c JOIN ("
+                "SELECT index_id, companion_id FROM pair_cells GROUP BY index_id, companion_id "
+                f"HAVING sum(n) >= {params.min_slots:d}) k "
+                "ON c.index_id = k.index_id AND c.companion_id = k.companion_id",
+            )
+        )
+        # Cell hours are needed only for (person, cell) pairs of some candidate cell: joining
+        # on them first leaves little to count, instead of de-duplicating every slot of every
         # person in the index persons' cells over the window.
         steps.append(
             (
                 "needed",
-                "SELECT index_id AS person_id, cell_id FROM pair_cells "
-                "UNION SELECT companion_id AS person_id, cell_id FROM pair_cells",
+                "SELECT index_id AS person_id, cell_id FROM candidates "
+                "UNION SELECT companion_id AS person_id, cell_id FROM candidates",
             )
         )
         if shape.store and shape.occ_distinct:
@@ -143,15 +160,15 @@ def companion_pairs_sql(
             heavy = (
                 f"SELECT o.person_id, o.cell_id FROM {p}occ o "
                 "JOIN needed n ON o.person_id = n.person_id AND o.cell_id = n.cell_id "
-                "WHERE o.cell_id IN (SELECT cell_id FROM idx_cells) "
-                f"GROUP BY o.person_id, o.cell_id HAVING count(DISTINCT o.slot) > {threshold:d}"
+                + "".join(f"WHERE {c} " for c in in_cells)
+                + f"GROUP BY o.person_id, o.cell_id HAVING count(DISTINCT o.slot) > {threshold:d}"
             )
         steps.append(("heavy", heavy))
         # heavy is unique on (person_id, cell_id), so the left joins add no rows.
         steps.append(
             (
                 "qualified",
-                "SELECT c.* FROM pair_cells c "
+                "SELECT c.* FROM candidates c "
                 "LEFT JOIN heavy hi ON hi.person_id = c.index_id AND hi.cell_id = c.cell_id "
                 "LEFT JOIN heavy hc ON hc.person_id = c.companion_id AND hc.cell_id = c.cell_id "
                 "WHERE hi.person_id IS NOT NULL OR hc.person_id IS NOT NULL",

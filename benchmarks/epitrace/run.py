@@ -199,6 +199,12 @@ def worker(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _failure(exc: Exception) -> str:
+    """The last line of a worker's error (e.g. DuckDB's out-of-memory message), shortened."""
+    lines = [line for line in str(exc).splitlines() if "Error" in line]
+    return (lines[-1] if lines else str(exc).splitlines()[0])[:160]
+
+
 def measure_in_process(task: dict[str, Any]) -> dict[str, Any]:
     """Run ``task`` in a fresh Python process; return its JSON report."""
     done = subprocess.run(
@@ -445,7 +451,12 @@ def part_store(scale: Scale, runs: int) -> dict[str, Any]:
                 "min_cell_hours": 30.0,
                 "out": str(out / "raw.parquet"),
             }
-            sample = measure_in_process(task)
+            try:
+                sample = measure_in_process(task)
+            except RuntimeError as exc:  # e.g. out of memory: a finding, not a crash
+                raw_rows.append({"index": size, "window": window, "error": _failure(exc)})
+                print(f"  raw |I|={size} window={window} d: FAILED", flush=True)
+                continue
             identical = None
             if window == scale.windows[-1]:
                 store_task = {**task, "store": str(root), "out": str(out / "store_check.parquet")}
@@ -539,7 +550,8 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
             f"persons, {SLOT_MINUTES}-minute slots, >= {MIN_SLOTS} shared slots (30-hour "
             "clause off: it cannot hold within one day)",
             "",
-            f"Median of {day['runs']} interleaved runs.",
+            f"Median of {day['runs']} interleaved runs, measured "
+            f"{day.get('measured', env['date'])}.",
             "",
             "| Operation | Median time | All runs (s) | Peak RSS (GiB) | Rows | vs floor |",
             "|---|---|---|---|---|---|",
@@ -569,7 +581,8 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
     if spark:
         same = spark.get("identical")
         lines += [
-            f"Spark backend, `local[2]`, same day and index, once: {spark['seconds']:.1f} s, "
+            f"Spark backend, `local[2]`, same day and index, once "
+            f"({spark.get('measured', env['date'])}): {spark['seconds']:.1f} s, "
             f"{spark['rows']:,} rows"
             + ("" if same is None else f" ({'identical to' if same else 'DIFFERENT from'} DuckDB)")
             + f"; peak RSS of Python + JVM (sampled) {_gib(spark['peak_tree'])} GiB.",
@@ -594,7 +607,8 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
                 else ""
             ),
             "",
-            f"Query time on the store (median of {store['runs']}), by index persons and window:",
+            f"Query time on the store (median of {store['runs']}, measured "
+            f"{store.get('measured', env['date'])}), by index persons and window:",
             "",
             "| Index persons | "
             + " | ".join(f"{w}-day window" for w in scale.windows)
@@ -618,6 +632,12 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
             "|---|---|---|---|---|---|",
         ]
         for r in store["raw"]:
+            if "error" in r:
+                lines.append(
+                    f"| {r['index']:,} | {r['window']} day{'s' if r['window'] > 1 else ''} | "
+                    f"failed: {r['error']} | | | |"
+                )
+                continue
             same = "" if r["identical"] is None else ("yes" if r["identical"] else "NO")
             lines.append(
                 f"| {r['index']:,} | {r['window']} day{'s' if r['window'] > 1 else ''} | "
@@ -669,22 +689,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     env = environment()
     print(f"epitrace benchmark, scale {scale.name}: {asdict(scale)}", flush=True)
-    results: dict[str, Any] = {}
-    if "day" in parts:
-        print("one day: scan floor, hand-written floor, engine", flush=True)
-        results["day"] = part_day(scale, runs)
-    if "spark" in parts:
-        print("one day on Spark local[2]", flush=True)
-        results["spark"] = part_spark(scale)
-    if "store" in parts:
-        print(f"{scale.store_days} days through the store", flush=True)
-        results["store"] = part_store(scale, args.store_runs or runs)
+    # Each part is saved as soon as it is measured, so a failure later loses nothing, and a run
+    # of some parts (--parts) is reported together with the latest run of the others.
+    saved = DATA / scale.name / "results.json"
+    results: dict[str, Any] = (
+        json.loads(saved.read_text(encoding="utf-8"))["results"] if saved.exists() else {}
+    )
+    parts_run = {
+        "day": ("one day: scan floor, hand-written floor, engine", lambda: part_day(scale, runs)),
+        "spark": ("one day on Spark local[2]", lambda: part_spark(scale)),
+        "store": (
+            f"{scale.store_days} days through the store",
+            lambda: part_store(scale, args.store_runs or runs),
+        ),
+    }
+    for name, (title, run) in parts_run.items():
+        if name in parts:
+            print(title, flush=True)
+            results[name] = {**run(), "measured": environment()["date"]}
+            saved.write_text(
+                json.dumps({"env": env, "results": results}, indent=2, default=str),
+                encoding="utf-8",
+            )
     text = render(scale, env, results)
     print()
     print(text)
-    (DATA / scale.name / "results.json").write_text(
-        json.dumps({"env": env, "results": results}, indent=2, default=str), encoding="utf-8"
-    )
     if not args.no_results:
         write_section(text)
         print(f"updated {RESULTS.relative_to(ROOT)} ({SECTION})")
