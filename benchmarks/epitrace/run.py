@@ -645,7 +645,55 @@ def render(scale: Scale, env: dict[str, str], results: dict[str, Any]) -> str:
                 f"{_gib(r['peak_rss'])} | {r['rows']:,} | {same} |"
             )
         lines.append("")
+        lines += _store_reading(scale, store)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _store_reading(scale: Scale, store: dict[str, Any]) -> list[str]:
+    """What the store tables show, in numbers taken from them."""
+    longest, shortest = scale.windows[-1], scale.windows[0]
+    small, large = scale.index_sizes[0], scale.index_sizes[-1]
+
+    def cell(size: int, window: int) -> dict[str, Any] | None:
+        return next(
+            (r for r in store["store"] if r["index"] == size and r["window"] == window), None
+        )
+
+    def raw(size: int, window: int) -> dict[str, Any] | None:
+        return next(
+            (
+                r
+                for r in store["raw"]
+                if r["index"] == size and r["window"] == window and "error" not in r
+            ),
+            None,
+        )
+
+    a, b = cell(small, longest), cell(large, longest)
+    one = cell(small, shortest)
+    if not (a and b and one):
+        return []
+    read_a, total = a["row_groups"]
+    read_b, _ = b["row_groups"]
+    text = (
+        f"Reading: over the {longest}-day window, {large // small}x the index persons "
+        f"({small:,} -> {large:,}) costs {b['median_s'] / a['median_s']:.1f}x the time "
+        f"({a['median_s']:.2f} -> {b['median_s']:.2f} s) and reads {read_a / total:.0%} -> "
+        f"{read_b / total:.0%} of the occupancy row groups: the cost follows the index persons "
+        "and their output."
+    )
+    raw_a, raw_b = raw(small, longest), raw(large, longest)
+    if raw_a and raw_b:
+        text += (
+            f" Without the store the same queries take {raw_a['seconds']:.1f} s and "
+            f"{raw_b['seconds']:.1f} s, because each one reads all {longest} days whole."
+        )
+    text += (
+        f" A query reads only the days of its window: {shortest} day on the "
+        f"{scale.store_days}-day store takes {one['median_s']:.2f} s for {small:,} index "
+        "persons, whatever else the store holds."
+    )
+    return [text, ""]
 
 
 def write_section(text: str) -> None:
@@ -674,6 +722,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--prepare", action="store_true", help="only generate the data and build the store"
     )
+    parser.add_argument(
+        "--report", action="store_true", help="only rewrite the section from the saved results"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -687,11 +738,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "store" in parts:
             ensure_store(scale)
         return 0
+    saved = DATA / scale.name / "results.json"
+    if args.report:
+        if not saved.exists():
+            parser.error(f"no saved results at {saved}: run the benchmark first")
+        recorded = json.loads(saved.read_text(encoding="utf-8"))
+        write_section(render(scale, recorded["env"], recorded["results"]))
+        print(f"updated {RESULTS.relative_to(ROOT)} ({SECTION}) from {saved}")
+        return 0
     env = environment()
     print(f"epitrace benchmark, scale {scale.name}: {asdict(scale)}", flush=True)
     # Each part is saved as soon as it is measured, so a failure later loses nothing, and a run
     # of some parts (--parts) is reported together with the latest run of the others.
-    saved = DATA / scale.name / "results.json"
     results: dict[str, Any] = (
         json.loads(saved.read_text(encoding="utf-8"))["results"] if saved.exists() else {}
     )
