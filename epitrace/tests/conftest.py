@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,10 @@ from epitrace import (
 from epitrace.backends.base import Backend
 from epitrace.engine import PingsInput
 from epitrace.reference import Ping
+
+# py4j logs "Closing down clientserver connection" from a destructor at interpreter exit, when
+# pytest has already closed the captured stream: a "Logging error" traceback in every run.
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 DAY = date(2021, 11, 1)
 SOURCE_KINDS = ("table", "parquet", "store", "store-1min")
