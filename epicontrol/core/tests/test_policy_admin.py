@@ -1,6 +1,7 @@
 """Policy rows edited in the admin are read by their app first, refused when unreadable, audited.
 
-A page that meets a refusal it did not catch shows it (message and code), never a 500 trace.
+A page that meets a refusal it did not catch renders it (message, code, the error's own status)
+instead of Django's server-error page.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def test_each_app_checks_its_own_domain() -> None:
         validate_policy_version(national)
 
 
-def test_an_uncaught_refusal_in_a_page_is_shown_not_a_500(
+def test_an_uncaught_refusal_in_a_page_is_rendered_with_its_code(
     county_officer: Any, client: Client
 ) -> None:
     # A risk scheme broken directly in the database (not through the admin, which refuses it).
@@ -108,6 +109,8 @@ def test_an_uncaught_refusal_in_a_page_is_shown_not_a_500(
     response = client.get(url)
     body = response.content.decode()
     assert "risk_level.invalid_policy" in body and "<html" in body
+    # A scheme broken in the database is the server's fault, and says so: 500, with the code.
+    assert response.status_code == 500
     assert response["X-Epicontrol-Error"] == "risk_level.invalid_policy"
     htmx = client.get(url, headers={"HX-Request": "true"})
     assert "risk_level.invalid_policy" in htmx.content.decode()

@@ -40,3 +40,18 @@ def test_person_admin_is_read_only_and_shows_only_masks(
     assert response.status_code == 403
     assert Person.objects.filter(pk=person.pk).exists()
     assert admin_client.get("/admin/people/person/add/").status_code == 403
+
+
+def test_staff_with_view_permission_cannot_read_unscoped_data(
+    django_user_model: Any, person: Person
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("helpdesk", password="Helpdesk-2020-pass")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_person"))
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/admin/people/person/").status_code == 403
+    assert client.get(f"/admin/people/person/{person.pk}/change/").status_code == 403
