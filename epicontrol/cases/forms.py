@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epicontrol.jurisdictions.models import Unit
 from epicontrol.people.choices import IdType
@@ -57,7 +58,9 @@ class CaseFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All")), *list(Status.choices)]
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=[("", _("All")), *list(Severity.choices)]
+        label=pgettext_lazy("case", "Severity"),
+        required=False,
+        choices=[("", _("All")), *list(Severity.choices)],
     )
     facility = forms.IntegerField(required=False, widget=forms.HiddenInput)
     set = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -180,7 +183,7 @@ class TransitionForm(forms.Form):
             )
         if action in (Action.CONFIRM, Action.CLINICALLY_DIAGNOSE, Action.CHANGE_SEVERITY):
             self.fields["severity"] = forms.ChoiceField(
-                label=_("Severity"),
+                label=pgettext_lazy("case", "Severity"),
                 choices=([] if action == Action.CHANGE_SEVERITY else [("", "—")])
                 + list(Severity.choices),
                 required=action == Action.CHANGE_SEVERITY,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.accounts.choices import Role
 from epicontrol.core.audit import audit_record
@@ -144,7 +145,7 @@ def _check_severity(severity: str | None, *, classification: str) -> str | None:
         return None
     if severity not in Severity.values:
         raise InvalidCaseField(
-            _("Unknown severity."), field="severity", allowed=list(Severity.values)
+            pgettext("case", "Unknown severity."), field="severity", allowed=list(Severity.values)
         )
     if classification not in CONFIRMED_SET:
         raise InvalidCaseField(

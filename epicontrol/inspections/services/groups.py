@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.audit import audit_record
 from epicontrol.inspections.errors import InspectionDenied, InvalidInput, TargetOutOfScope
@@ -40,7 +41,7 @@ def group_create(
         raise InspectionDenied()
     name = (name or "").strip()
     if not name:
-        raise InvalidInput(_("A name is required."), field="name")
+        raise InvalidInput(pgettext("inspection", "A name is required."), field="name")
     if not targets:
         raise InvalidInput(_("Choose at least one target area."), field="targets")
     if ends_on is not None and ends_on < starts_on:

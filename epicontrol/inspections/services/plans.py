@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from epicontrol.core.audit import audit_bulk, audit_record
 from epicontrol.inspections.choices import Recurrence, TaskStatus
@@ -127,7 +128,7 @@ def plan_create(
     _require_inspecting(actor, group)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput(_("A name is required."), field="name")
+        raise InvalidInput(pgettext("inspection", "A name is required."), field="name")
     if recurrence not in Recurrence.values:
         raise InvalidInput(_("Unknown recurrence."), field="recurrence")
     if not targets:
