@@ -336,8 +336,8 @@ def write_results(header: str, table: str) -> None:
     import django
     from django.db import connection
 
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    from benchmarks.results_file import write_section
+
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         version = cur.fetchone()
@@ -346,7 +346,7 @@ def write_results(header: str, table: str) -> None:
         f"Run {dt.date.today().isoformat()} on {platform.machine()} ({os.cpu_count()} cores), "
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"PostgreSQL {version[0] if version else '?'}, load average {os.getloadavg()[0]:.1f} "
-        "(a machine shared by several engineers: absolute times are inflated, the ratios hold). "
+        "(on a loaded machine absolute times inflate; the ratios hold). "
         "`benchmarks/cases/bench_cases.py`; "
         "the floor is the same SQL the platform sent, captured and re-run raw with a cursor "
         "(fetching every row), so the ratio is the platform's Python around the database.\n\n"
@@ -358,13 +358,7 @@ def write_results(header: str, table: str) -> None:
         "epidemic curve and reconciliation. Generation of the 50,000 cases took 167 s when not "
         "reused.\n"
     )
-    start = text.find("## cases")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
+    write_section(section)
 
 
 if __name__ == "__main__":

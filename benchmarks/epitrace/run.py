@@ -69,7 +69,6 @@ MIN_SLOTS = 2
 SEED = 7
 START = date(2021, 11, 1)  # a Monday
 DATA = ROOT / "benchmarks" / "data" / "epitrace"
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## epitrace"
 
 
@@ -696,22 +695,6 @@ def _store_reading(scale: Scale, store: dict[str, Any]) -> list[str]:
     return [text, ""]
 
 
-def write_section(text: str) -> None:
-    """Replace (or add) the ``## epitrace`` section of RESULTS.md, leaving the others alone."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = current.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        body = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        tail = "".join(lines[end:])
-        body = "".join(lines[:start]) + text + ("\n" + tail if tail else "")
-    RESULTS.write_text(body, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -727,6 +710,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    from benchmarks.results_file import RESULTS, write_section
+
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return 0

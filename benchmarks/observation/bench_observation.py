@@ -437,9 +437,8 @@ by `check_record`) and a count capped at 10,000; the platform's extra over the f
 building 50 observations with their person and grid. The scan's write ratio includes one audit
 entry per alert, which the floor does not write; its reads (one anti-join per day and slot) run
 at the floor. The province dashboard aggregates every observation in scope in one pass, so it
-grows with the observations kept. The shared 2-core machine was loaded by other work during the
-runs (load average 6-11), so absolute times vary by up to 2x between runs; ratios are measured
-within one run.
+grows with the observations kept. On a machine shared with other work, absolute times vary
+between runs (up to 2x at a load average of 6-11); ratios are measured within one run.
 """
 
 
@@ -447,8 +446,8 @@ def write_results(header: str, table: str) -> None:
     import django
     from django.db import connection
 
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    from benchmarks.results_file import write_section
+
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
         version = cur.fetchone()
@@ -462,13 +461,7 @@ def write_results(header: str, table: str) -> None:
         "`INSERT … SELECT … NOT EXISTS` per (day, slot) without the audit trail.\n\n"
         f"{header}.\n\n{table}\n\n{NOTES}"
     )
-    start = text.find("## observation")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
+    write_section(section)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import io
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import threading
@@ -505,15 +504,9 @@ def versions() -> str:
 
 
 def write_results(lines: list[str]) -> None:
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = "## people\n\n" + "\n".join(lines).rstrip() + "\n"
-    pattern = re.compile(r"^## people\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    from benchmarks.results_file import write_section
+
+    write_section("## people\n\n" + "\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:

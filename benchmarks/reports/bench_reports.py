@@ -35,7 +35,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import threading
@@ -440,15 +439,9 @@ def row(name: str, result: dict[str, Any], scale: str) -> str:
 
 
 def write_results(lines: list[str]) -> None:
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = "## reports\n\n" + "\n".join(lines).rstrip() + "\n"
-    pattern = re.compile(r"^## reports\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    from benchmarks.results_file import write_section
+
+    write_section("## reports\n\n" + "\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:

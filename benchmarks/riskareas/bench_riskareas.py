@@ -359,10 +359,9 @@ def main() -> None:
 
 def write_results(header: str, table: str) -> None:
     import django
-
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     from django.db import connection
+
+    from benchmarks.results_file import write_section
 
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
@@ -376,13 +375,7 @@ def write_results(header: str, table: str) -> None:
         "designations — or the day's assessment rows written with COPY).\n\n"
         f"{header}.\n\n{table}\n"
     )
-    start = text.find("## riskareas")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
+    write_section(section)
 
 
 if __name__ == "__main__":
