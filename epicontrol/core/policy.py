@@ -68,14 +68,28 @@ class ObservationRule:
 
     @classmethod
     def from_params(cls, raw: dict[str, Any] | None) -> ObservationRule | None:
+        """Read a rule; ValueError names the key whose value is not a whole number (list)."""
         if not raw:
             return None
+
+        def days(key: str) -> int:
+            try:
+                return int(raw.get(key) or 0)
+            except (TypeError, ValueError):
+                raise ValueError(f"{key} must be a whole number of days") from None
+
+        def day_list(key: str) -> tuple[int, ...]:
+            try:
+                return tuple(int(d) for d in raw.get(key) or ())
+            except (TypeError, ValueError):
+                raise ValueError(f"{key} must be a list of day numbers") from None
+
         return cls(
-            centralised_days=int(raw.get("centralised_days") or 0),
-            home_days=int(raw.get("home_days") or 0),
+            centralised_days=days("centralised_days"),
+            home_days=days("home_days"),
             home_kind=raw.get("home_kind"),
-            tests_centralised=tuple(int(d) for d in raw.get("tests_centralised") or ()),
-            tests_home=tuple(int(d) for d in raw.get("tests_home") or ()),
+            tests_centralised=day_list("tests_centralised"),
+            tests_home=day_list("tests_home"),
             start=str(raw.get("start") or "last_exposure"),
         )
 

@@ -57,7 +57,8 @@ def test_a_rule_with_non_numeric_test_days_is_refused(admin_client: Client) -> N
     v9 = PolicyVersion.objects.get(domain="national", code="v9")
     broken = {**v9.params, "close_contact": {**v9.params["close_contact"], "tests_home": ["x"]}}
     response = _post(admin_client, v9, broken)
-    assert "policy.invalid" in response.content.decode()
+    page = response.content.decode()
+    assert "policy.invalid" in page and "tests_home must be a list of day numbers" in page
     v9.refresh_from_db()
     assert v9.params["close_contact"]["tests_home"] == [3]
 
