@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
     name = "epicontrol.inspections"
     label = "inspections"
     verbose_name = _("Supervision and inspection")
+    policy_validators = {"inspections": "epicontrol.inspections.policy.validate_version"}
     nav = [
         NavItem(_("Inspections"), "inspections:home", order=40),
         NavItem(_("Findings"), "inspections:finding_list", order=41),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from epicontrol.core.models import PolicyVersion
 from epicontrol.core.policy import version_in_force
 
 DOMAIN = "inspections"
@@ -31,7 +32,21 @@ class InspectionPolicy:
 
 def inspection_policy(on: dt.date) -> InspectionPolicy:
     """The rules in force on ``on``. Raises PolicyNotFound ("policy.not_found")."""
-    version = version_in_force(on, domain=DOMAIN)
+    return policy_of(version_in_force(on, domain=DOMAIN))
+
+
+def validate_version(version: PolicyVersion) -> None:
+    """Read ``version`` (core's policy admin calls this before saving an edit).
+
+    Raises KeyError, ValueError or TypeError for a missing or mistyped parameter.
+    """
+    policy = policy_of(version)
+    if any(days < 0 for days in policy.deadline_days.values()):
+        raise ValueError("deadline_days must not be negative")
+
+
+def policy_of(version: PolicyVersion) -> InspectionPolicy:
+    """The typed rules of one version."""
     p = version.params
     return InspectionPolicy(
         code=version.code,

@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Daily reports and command dashboard")
     # The dashboard is the landing page of command officers: first in the menu.
+    policy_validators = {"rates": "epicontrol.reports.rates.validate_version"}
     nav = [
         NavItem(
             _("Command dashboard"),

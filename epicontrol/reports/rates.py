@@ -181,6 +181,18 @@ def definitions_on(day: dt.date) -> tuple[RateDefinition, ...]:
     return tuple(RateDefinition.from_params(r) for r in version.params.get("rates", ()))
 
 
+def validate_version(version: PolicyVersion) -> None:
+    """Read every definition of ``version`` (core's policy admin calls this before saving).
+
+    Raises RateDefinitionInvalid ("rates.invalid_definition") or TypeError.
+    """
+    rates = version.params.get("rates")
+    if not isinstance(rates, list):
+        raise TypeError("rates must be a list of rate definitions")
+    for raw in rates:
+        RateDefinition.from_params(raw)
+
+
 def compute_all(day: dt.date, inputs: Mapping[str, int | None]) -> dict[str, RateValue]:
     """All four rates for one set of figures, keyed by rate key (admission, cure, …)."""
     return {d.key: compute(d, inputs) for d in definitions_on(day)}

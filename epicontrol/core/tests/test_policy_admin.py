@@ -92,6 +92,21 @@ def test_each_app_checks_its_own_domain() -> None:
     with pytest.raises(PolicyInvalid):
         validate_policy_version(local)
 
+    rules = PolicyVersion.objects.filter(domain="inspections").first()
+    assert rules is not None
+    validate_policy_version(rules)
+    rules.params = {k: v for k, v in rules.params.items() if k != "escalation_interval_days"}
+    with pytest.raises(PolicyInvalid, match="escalation_interval_days"):
+        validate_policy_version(rules)
+
+    rates = PolicyVersion.objects.filter(domain="rates").first()
+    assert rates is not None
+    validate_policy_version(rates)
+    rates.params = {"rates": [{"key": "cure_rate", "numerator": {"cured": "many"}}]}
+    with pytest.raises(PolicyInvalid) as exc:
+        validate_policy_version(rates)
+    assert exc.value.details["cause"] == "rates.invalid_definition"
+
     national = PolicyVersion.objects.get(domain="national", code="v2")
     national.params = ["not", "an", "object"]
     with pytest.raises(PolicyInvalid):
