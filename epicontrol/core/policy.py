@@ -205,13 +205,18 @@ def protocol(code: str) -> ProtocolParams:
     return ProtocolParams.from_version(PolicyVersion.objects.get(domain="national", code=code))
 
 
-@transaction.atomic
-def seed_policy_versions(seed_file: Path = SEED_FILE) -> int:
-    """Create the seeded versions that are missing; never overwrite an edited row. Idempotent."""
+def seed_versions(seed_file: Path, model: Any = None) -> int:
+    """Create the versions of ``seed_file`` that are missing; never overwrite an edited row.
+
+    One loader for every app's seed file (``{"versions": [{domain, code, name, effective_from,
+    effective_to?, source?, params}]}``). Data migrations pass their historical ``model``.
+    Returns how many rows were created. Idempotent.
+    """
+    model = model if model is not None else PolicyVersion
     data = json.loads(seed_file.read_text(encoding="utf-8"))
     created = 0
     for row in data["versions"]:
-        _, was_created = PolicyVersion.objects.get_or_create(
+        _, was_created = model.objects.get_or_create(
             domain=row["domain"],
             code=row["code"],
             defaults={
@@ -226,3 +231,9 @@ def seed_policy_versions(seed_file: Path = SEED_FILE) -> int:
         )
         created += int(was_created)
     return created
+
+
+@transaction.atomic
+def seed_policy_versions(seed_file: Path = SEED_FILE) -> int:
+    """Create the seeded national editions that are missing (see ``seed_versions``)."""
+    return seed_versions(seed_file)

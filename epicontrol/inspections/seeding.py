@@ -6,10 +6,11 @@ checklist that already exists under its code is never overwritten (it may have b
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
+
+from epicontrol.core.policy import seed_versions
 
 from .scoring import Rule
 
@@ -17,21 +18,7 @@ SEED_DIR = Path(__file__).resolve().parent / "seed"
 
 
 def load_policies(policy_model: Any) -> int:
-    data = json.loads((SEED_DIR / "policy.json").read_text(encoding="utf-8"))
-    created = 0
-    for row in data["versions"]:
-        _, was_created = policy_model.objects.get_or_create(
-            domain=row["domain"],
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "effective_from": dt.date.fromisoformat(row["effective_from"]),
-                "source": row.get("source", ""),
-                "params": row["params"],
-            },
-        )
-        created += int(was_created)
-    return created
+    return seed_versions(SEED_DIR / "policy.json", policy_model)
 
 
 def load_templates(template_model: Any, item_model: Any) -> int:

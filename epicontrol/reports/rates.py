@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from epicontrol.core.models import PolicyVersion
-from epicontrol.core.policy import version_in_force
+from epicontrol.core.policy import seed_versions, version_in_force
 
 from .errors import RateDefinitionInvalid
 from .indicators import label
@@ -228,18 +227,4 @@ class RateBook:
 @transaction.atomic
 def seed_rate_definitions(seed_file: Path = SEED_FILE) -> int:
     """Create the seeded rate versions that are missing; never overwrite an edited one."""
-    data = json.loads(seed_file.read_text(encoding="utf-8"))
-    created = 0
-    for row in data["versions"]:
-        _version, was_created = PolicyVersion.objects.get_or_create(
-            domain=row["domain"],
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "effective_from": dt.date.fromisoformat(row["effective_from"]),
-                "source": row.get("source", ""),
-                "params": row["params"],
-            },
-        )
-        created += int(was_created)
-    return created
+    return seed_versions(seed_file)

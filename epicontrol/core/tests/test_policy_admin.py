@@ -18,14 +18,6 @@ from epicontrol.core.policy import PolicyInvalid, validate_policy_version
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(django_user_model: Any) -> Client:
-    user = django_user_model.objects.create_superuser("root", "root@example.org", "Root-2020-pass")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _post(client: Client, version: PolicyVersion, params: Any) -> Any:
     return client.post(
         f"/admin/core/policyversion/{version.pk}/change/",

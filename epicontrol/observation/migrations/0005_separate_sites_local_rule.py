@@ -6,7 +6,6 @@ the later local editions, as the seed file now has them; rows edited since are l
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -17,25 +16,16 @@ SEED = Path(__file__).resolve().parent.parent / "seed" / "policy_versions.json"
 
 
 def forward(apps: Any, schema_editor: Any) -> None:
+    from epicontrol.core.policy import seed_versions
+
     PolicyVersion = apps.get_model("core", "PolicyVersion")  # noqa: N806
+    seed_versions(SEED, PolicyVersion)  # adds obs2020-02 where it is missing
     for row in json.loads(SEED.read_text(encoding="utf-8"))["versions"]:
         flag = row["params"].get("separate_site_categories")
-        version, created = PolicyVersion.objects.get_or_create(
-            domain=row["domain"],
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "effective_from": dt.date.fromisoformat(row["effective_from"]),
-                "source": row.get("source", ""),
-                "params": row["params"],
-            },
-        )
-        if not created and flag is not None:
-            params = dict(version.params or {})
-            if "separate_site_categories" not in params:
-                params["separate_site_categories"] = flag
-                version.params = params
-                version.save(update_fields=["params"])
+        version = PolicyVersion.objects.get(domain=row["domain"], code=row["code"])
+        if flag is not None and "separate_site_categories" not in (version.params or {}):
+            version.params = {**(version.params or {}), "separate_site_categories": flag}
+            version.save(update_fields=["params"])
 
 
 class Migration(migrations.Migration):

@@ -14,14 +14,6 @@ from epicontrol.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(django_user_model: Any) -> Client:
-    user = django_user_model.objects.create_superuser("root", "root@example.org", "Root-2020-pass")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_every_admin_list_opens(admin_client: Client, person: Person) -> None:
     for model in admin.site._registry:
         meta = model._meta
