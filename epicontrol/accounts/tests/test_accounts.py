@@ -209,3 +209,24 @@ def test_scope_keeps_only_the_widest_paths(make_user: Any) -> None:
         jurisdiction_id=user.memberships.get().jurisdiction.children.get(code="430203").pk,
     )
     assert user.scope().paths == ("430000/430200/",)
+
+
+def test_a_sibling_county_officer_is_scoped_to_their_own_county(
+    county_officer: Any, sibling_officer: Any, hospital_staff: Any, hospital: Any
+) -> None:
+    lusong = county_officer.memberships.get().jurisdiction.path
+    hetang = sibling_officer.memberships.get().jurisdiction.path
+    assert county_officer.scope().paths == (lusong,)
+    assert sibling_officer.scope().paths == (hetang,)
+    assert not sibling_officer.scope().covers_path(lusong)
+    assert not sibling_officer.scope().covers_path(lusong + "430203001/")
+    assert not county_officer.scope().covers_path(hetang)
+    # A unit role sees its unit, not the county around it.
+    staff = hospital_staff.scope()
+    assert staff.unit_ids == (hospital.pk,) and staff.paths == ()
+    assert not staff.covers_path(lusong)
+
+
+def test_a_deactivated_membership_no_longer_scopes(sibling_officer: Any) -> None:
+    sibling_officer.memberships.update(is_active=False)
+    assert sibling_officer.scope().empty
