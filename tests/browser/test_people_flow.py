@@ -5,24 +5,13 @@ Drives Debian's Chromium through Playwright against the live server.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+from tests.browser.support import PASSWORD, PHONE, chromium_page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "Browser-test-2020!"
 ID_NUMBER = "11010519491231002X"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -30,7 +19,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_officer_registers_finds_and_sees_a_masked_person(live_server: Any) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from epicontrol.accounts.models import Membership, User
     from epicontrol.jurisdictions.models import Jurisdiction
@@ -40,9 +29,7 @@ def test_officer_registers_finds_and_sees_a_masked_person(live_server: Any) -> N
         user=officer, role="command_officer", jurisdiction=Jurisdiction.objects.get(code="430203")
     )
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    with chromium_page(viewport=PHONE) as page:
         page.goto(f"{live_server.url}/accounts/login/")
         expect(page.locator("h1")).to_have_text("登录")
         page.fill("#id_username", "lusong_officer")
@@ -69,4 +56,3 @@ def test_officer_registers_finds_and_sees_a_masked_person(live_server: Any) -> N
         assert ID_NUMBER not in page.content()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "people_list_phone.png"), full_page=True)
-        browser.close()

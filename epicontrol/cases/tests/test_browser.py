@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "Browser-test-2020!"
+from tests.browser.support import PASSWORD, PHONE, chromium_page
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_hospital_user_moves_a_case_from_admission_to_discharge(live_server: Any) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from epicontrol.accounts.models import Membership, User
     from epicontrol.cases.models import Case
@@ -45,9 +33,7 @@ def test_hospital_user_moves_a_case_from_admission_to_discharge(live_server: Any
     id_number = resident_id("430203", seq=321)
     patient = person(lusong, name="李四", id_number=id_number)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    with chromium_page(viewport=PHONE) as page:
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", "nurse")
         page.fill("#id_password", PASSWORD)
@@ -97,7 +83,6 @@ def test_hospital_user_moves_a_case_from_admission_to_discharge(live_server: Any
         expect(page.locator("body")).to_contain_text("2020-02-26")  # 14 days' observation
         timeline = page.locator("#timeline li")
         expect(timeline).to_have_count(6)
-        browser.close()
 
     case = Case.objects.get(person=patient)
     assert case.status == "cured_discharged" and case.facility == hospital

@@ -10,48 +10,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+from tests.browser.support import PASSWORD, PHONE, ZHUZHOU, chromium_page, ensure_divisions
 
-PASSWORD = "Browser-test-2020!"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DIVISIONS = (  # code, name, level, kind, parent code
-    ("430000", "湖南省", "province", "province", None),
-    ("430200", "株洲市", "city", "prefecture_city", "430000"),
-    ("430203", "芦淞区", "county", "district", "430200"),
-    ("430203001", "建设街道", "township", "street", "430203"),
-    ("430203001902", "督导社区", "community", "community", "430203001"),
-)
-
-
-def _places() -> dict[str, Any]:
-    from epicontrol.jurisdictions.models import Jurisdiction
-
-    made: dict[str, Any] = {}
-    for code, name, level, kind, parent_code in DIVISIONS:
-        parent = made.get(parent_code) if parent_code else None
-        made[code], _ = Jurisdiction.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name, "level": level, "kind": kind, "parent": parent,
-                "path": f"{parent.path if parent else ''}{code}/",
-                "depth": parent.depth + 1 if parent else 0,
-            },
-        )  # fmt: skip
-    return made
+DIVISIONS = (*ZHUZHOU, ("430203001902", "督导社区", "community", "community", "430203001"))
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_fills_a_checklist_on_a_phone_and_sees_the_score(live_server: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     from epicontrol.accounts.models import Membership, User
     from epicontrol.core.models import PolicyVersion
     from epicontrol.inspections.models import (
@@ -67,7 +33,7 @@ def test_supervisor_fills_a_checklist_on_a_phone_and_sees_the_score(live_server:
 
     load_policies(PolicyVersion)
     load_templates(ChecklistTemplate, ChecklistItem)
-    places = _places()
+    places = ensure_divisions(DIVISIONS)
     supervisor = User.objects.create_user(username="sup_browser", password=PASSWORD)
     Membership.objects.create(user=supervisor, role="supervisor", jurisdiction=places["430000"])
     officer = User(username="setup", is_superuser=True)
@@ -78,63 +44,53 @@ def test_supervisor_fills_a_checklist_on_a_phone_and_sees_the_score(live_server:
     # Read what the page needs before Playwright starts: inside its block the ORM would open a
     # second connection in Playwright's context that nothing closes.
     items = list(task.template.items.values_list("code", "rule"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(
-                viewport={"width": 390, "height": 844},
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-            )
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", "sup_browser")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+    with chromium_page(viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", "sup_browser")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
 
-            # Today's work lists the task; the checklist opens one item per card.
-            page.goto(f"{live_server.url}/inspections/")
-            page.get_by_role("link", name="开始检查").click()
-            page.wait_for_url(f"**/inspections/tasks/{task.pk}/inspect/")
-            assert page.locator(".item-card").count() == 18
-            client_id = page.locator("input[name=client_id]").input_value()
-            assert len(client_id) == 36
+        # Today's work lists the task; the checklist opens one item per card.
+        page.goto(f"{live_server.url}/inspections/")
+        page.get_by_role("link", name="开始检查").click()
+        page.wait_for_url(f"**/inspections/tasks/{task.pk}/inspect/")
+        assert page.locator(".item-card").count() == 18
+        client_id = page.locator("input[name=client_id]").input_value()
+        assert len(client_id) == 36
 
-            def tap(name: str, value: str) -> None:
-                page.locator(f"label:has(input[name='{name}'][value='{value}'])").tap()
+        def tap(name: str, value: str) -> None:
+            page.locator(f"label:has(input[name='{name}'][value='{value}'])").tap()
 
-            for code, rule in items:
-                if rule["kind"] == "pass_fail":
-                    tap(f"r_{code}", "fail" if code == "1.1" else "pass")
-                elif rule["kind"] == "scale":
-                    tap(f"v_{code}", str(int(rule["points"])))
-            card = page.locator(".item-card[data-code='5.1']")
-            card.locator("button[data-step='1']").tap()
-            card.locator("button[data-step='1']").tap()
-            assert card.locator("[data-deduction]").inner_text() == "−4"
-            # The score is computed while filling: 78 points in all, 1.1 (4) failed, 5.1 −4.
-            assert page.locator("#score-total").inner_text() == "70"
-            assert page.locator("#score-max").inner_text() == "78"
-            assert page.locator("#score-percent").inner_text() == "89.74"
-            assert page.locator("#score-result").inner_text() == "合格"
-            assert page.locator("#score-progress").inner_text() == "18 / 18"
-            # A veto item turns the result to fail whatever the points.
-            tap("r_4.5", "fail")
-            assert page.locator("#score-result").inner_text() == "不合格（一票否决）"
-            tap("r_4.5", "pass")
-            box = page.locator("label:has(input[name='r_1.2'][value='pass'])").bounding_box()
-            assert box is not None and box["height"] >= 44  # a big tap target
-            page.fill("textarea[name='n_1.1']", "应急预案未更新")
-            page.get_by_role("button", name="提交检查记录").tap()
-            page.wait_for_url("**/inspections/records/*/")
-            assert page.locator("#record-score").inner_text() == "70 / 78"
-            assert page.locator("#record-percent").inner_text() == "89.74%"
-            shots = os.environ.get("INSPECTIONS_SCREENSHOTS")
-            if shots:  # for a human look at the phone layout
-                page.screenshot(path=f"{shots}/record-phone.png", full_page=True)
-        finally:
-            browser.close()
+        for code, rule in items:
+            if rule["kind"] == "pass_fail":
+                tap(f"r_{code}", "fail" if code == "1.1" else "pass")
+            elif rule["kind"] == "scale":
+                tap(f"v_{code}", str(int(rule["points"])))
+        card = page.locator(".item-card[data-code='5.1']")
+        card.locator("button[data-step='1']").tap()
+        card.locator("button[data-step='1']").tap()
+        assert card.locator("[data-deduction]").inner_text() == "−4"
+        # The score is computed while filling: 78 points in all, 1.1 (4) failed, 5.1 −4.
+        assert page.locator("#score-total").inner_text() == "70"
+        assert page.locator("#score-max").inner_text() == "78"
+        assert page.locator("#score-percent").inner_text() == "89.74"
+        assert page.locator("#score-result").inner_text() == "合格"
+        assert page.locator("#score-progress").inner_text() == "18 / 18"
+        # A veto item turns the result to fail whatever the points.
+        tap("r_4.5", "fail")
+        assert page.locator("#score-result").inner_text() == "不合格（一票否决）"
+        tap("r_4.5", "pass")
+        box = page.locator("label:has(input[name='r_1.2'][value='pass'])").bounding_box()
+        assert box is not None and box["height"] >= 44  # a big tap target
+        page.fill("textarea[name='n_1.1']", "应急预案未更新")
+        page.get_by_role("button", name="提交检查记录").tap()
+        page.wait_for_url("**/inspections/records/*/")
+        assert page.locator("#record-score").inner_text() == "70 / 78"
+        assert page.locator("#record-percent").inner_text() == "89.74%"
+        shots = os.environ.get("INSPECTIONS_SCREENSHOTS")
+        if shots:  # for a human look at the phone layout
+            page.screenshot(path=f"{shots}/record-phone.png", full_page=True)
     record = InspectionRecord.objects.get()
     assert str(record.client_id) == client_id
     assert (record.total_score, record.passed, record.inspected_on) == (

@@ -12,42 +12,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+from tests.browser.support import PASSWORD, PHONE, ZHUZHOU, chromium_page, ensure_divisions
 
-PASSWORD = "Browser-test-2020!"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DIVISIONS = (  # code, name, level, kind, parent code
-    ("430000", "湖南省", "province", "province", None),
-    ("430200", "株洲市", "city", "prefecture_city", "430000"),
-    ("430203", "芦淞区", "county", "district", "430200"),
-    ("430203001", "建设街道", "township", "street", "430203"),
+DIVISIONS = (
+    *ZHUZHOU,
     ("430203001901", "浏览器社区", "community", "community", "430203001"),
     ("430203001901001", "第一网格", "grid", "grid", "430203001901"),
 )
-
-
-def _places() -> dict[str, Any]:
-    from epicontrol.jurisdictions.models import Jurisdiction
-
-    made: dict[str, Any] = {}
-    for code, name, level, kind, parent_code in DIVISIONS:
-        parent = made.get(parent_code) if parent_code else None
-        made[code], _ = Jurisdiction.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name, "level": level, "kind": kind, "parent": parent,
-                "path": f"{parent.path if parent else ''}{code}/",
-                "depth": parent.depth + 1 if parent else 0,
-            },
-        )  # fmt: skip
-    return made
 
 
 @pytest.mark.browser
@@ -55,8 +26,6 @@ def _places() -> dict[str, Any]:
 def test_grid_worker_records_morning_and_evening_checks_on_a_phone(
     live_server: Any, settings: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     from epicontrol.accounts.models import Membership, User
     from epicontrol.core.policy import seed_policy_versions
     from epicontrol.observation.models import DailyCheck
@@ -68,7 +37,7 @@ def test_grid_worker_records_morning_and_evening_checks_on_a_phone(
     seed_policy_versions()
     seed_policy_versions(Path(__file__).resolve().parents[1] / "seed" / "policy_versions.json")
     assert LOCAL_DOMAIN == "observation"
-    places = _places()
+    places = ensure_divisions(DIVISIONS)
     grid = places["430203001901001"]
     worker = User.objects.create_user(username="grid_browser", password=PASSWORD)
     Membership.objects.create(user=worker, role="grid_worker", jurisdiction=grid)
@@ -79,55 +48,45 @@ def test_grid_worker_records_morning_and_evening_checks_on_a_phone(
         obs = observation_start(
             actor=worker, person=person, category="close_contact", anchor_date=dt.date(2020, 2, 1)
         )
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(
-                    viewport={"width": 390, "height": 844},
-                    is_mobile=True,
-                    has_touch=True,
-                    locale="zh-CN",
-                )
-                page.goto(f"{live_server.url}/accounts/login/")
-                page.fill("input[name=username]", "grid_browser")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_load_state()
+        with chromium_page(viewport=PHONE, is_mobile=True, has_touch=True) as page:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("input[name=username]", "grid_browser")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
 
-                # Today's list: the person, with two checks due, and a big button.
-                page.goto(f"{live_server.url}/observation/")
-                card = page.locator("#due-today li", has_text="周八")
-                assert "待测 2 次" in card.inner_text()
-                card.get_by_role("link", name="记录体温").click()
-                page.wait_for_url(f"**/observation/{obs.pk}/check/")
+            # Today's list: the person, with two checks due, and a big button.
+            page.goto(f"{live_server.url}/observation/")
+            card = page.locator("#due-today li", has_text="周八")
+            assert "待测 2 次" in card.inner_text()
+            card.get_by_role("link", name="记录体温").click()
+            page.wait_for_url(f"**/observation/{obs.pk}/check/")
 
-                # Morning.
-                page.fill("#s1_temperature_c", "36.5")
-                page.get_by_role("button", name="保存上午监测").click()
-                page.wait_for_load_state()
-                assert "上午监测已记录" in page.locator(".messages").inner_text()
-                assert page.locator("#slot-1 form").count() == 0
+            # Morning.
+            page.fill("#s1_temperature_c", "36.5")
+            page.get_by_role("button", name="保存上午监测").click()
+            page.wait_for_load_state()
+            assert "上午监测已记录" in page.locator(".messages").inner_text()
+            assert page.locator("#slot-1 form").count() == 0
 
-                # Evening of the same day: a fever with a cough.
-                clock.move_to(timezone.make_aware(dt.datetime(2020, 2, 3, 19, 30)))
-                page.reload()
-                page.fill("#s2_temperature_c", "37.8")
-                page.locator("#slot-2").get_by_label("咳嗽").check()
-                page.get_by_role("button", name="保存晚上监测").click()
-                page.wait_for_load_state()
-                assert "已生成预警" in page.locator(".messages").inner_text()
-                shots = os.environ.get("OBSERVATION_SCREENSHOTS")
-                if shots:  # for a human look at the phone layout
-                    page.screenshot(path=f"{shots}/check-phone.png", full_page=True)
+            # Evening of the same day: a fever with a cough.
+            clock.move_to(timezone.make_aware(dt.datetime(2020, 2, 3, 19, 30)))
+            page.reload()
+            page.fill("#s2_temperature_c", "37.8")
+            page.locator("#slot-2").get_by_label("咳嗽").check()
+            page.get_by_role("button", name="保存晚上监测").click()
+            page.wait_for_load_state()
+            assert "已生成预警" in page.locator(".messages").inner_text()
+            shots = os.environ.get("OBSERVATION_SCREENSHOTS")
+            if shots:  # for a human look at the phone layout
+                page.screenshot(path=f"{shots}/check-phone.png", full_page=True)
 
-                page.goto(f"{live_server.url}/observation/")
-                assert page.locator("#due-today li", has_text="周八").count() == 0
-                page.goto(f"{live_server.url}/observation/?done=1")
-                assert "已完成" in page.locator("#due-today li", has_text="周八").inner_text()
-                page.goto(f"{live_server.url}/observation/alerts/")
-                assert "发热" in page.locator("table").inner_text()
-            finally:
-                browser.close()
+            page.goto(f"{live_server.url}/observation/")
+            assert page.locator("#due-today li", has_text="周八").count() == 0
+            page.goto(f"{live_server.url}/observation/?done=1")
+            assert "已完成" in page.locator("#due-today li", has_text="周八").inner_text()
+            page.goto(f"{live_server.url}/observation/alerts/")
+            assert "发热" in page.locator("table").inner_text()
     checks = list(DailyCheck.objects.filter(observation=obs).order_by("slot"))
     assert [(c.slot, str(c.temperature_c), c.symptoms) for c in checks] == [
         (1, "36.5", []),

@@ -3,59 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+from tests.browser.support import PASSWORD, ZHUZHOU, chromium_page, ensure_divisions
 
-PASSWORD = "Browser-test-2020!"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DIVISIONS = (  # code, name, level, kind, parent code
-    ("430000", "湖南省", "province", "province", None),
-    ("430200", "株洲市", "city", "prefecture_city", "430000"),
+DIVISIONS = (
+    *ZHUZHOU[:3],
     ("430800", "张家界市", "city", "prefecture_city", "430000"),
-    ("430203", "芦淞区", "county", "district", "430200"),
 )
-
-
-def _divisions() -> dict[str, Any]:
-    """The few divisions the test needs (a transactional test may run on a flushed database)."""
-    from epicontrol.jurisdictions.models import Jurisdiction
-
-    made: dict[str, Any] = {}
-    for code, name, level, kind, parent_code in DIVISIONS:
-        parent = made.get(parent_code) if parent_code else None
-        made[code], _ = Jurisdiction.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name, "level": level, "kind": kind, "parent": parent,
-                "path": f"{parent.path if parent else ''}{code}/",
-                "depth": parent.depth + 1 if parent else 0,
-            },
-        )  # fmt: skip
-    return made
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_provincial_dashboard_drills_down_to_a_citys_report_rows(live_server: Any) -> None:
-    from playwright.sync_api import sync_playwright
-
     from epicontrol.accounts.models import Membership, User
     from epicontrol.reports.rates import seed_rate_definitions
     from epicontrol.reports.services import daily_report_submit
 
     seed_rate_definitions()
-    places = _divisions()
+    places = ensure_divisions(DIVISIONS)
     officer = User.objects.create_user(username="province_browser", password=PASSWORD)
     Membership.objects.create(user=officer, role="command_officer", jurisdiction=places["430000"])
     for day, province, zhuzhou, zhangjiajie in (
@@ -71,37 +39,32 @@ def test_provincial_dashboard_drills_down_to_a_citys_report_rows(live_server: An
                         "dead_cumulative": 0, "suspected_current": 0},
             )  # fmt: skip
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", "province_browser")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", "province_browser")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
 
-            # The menu leads to the dashboard; it opens on the latest date with data.
-            page.goto(f"{live_server.url}/reports/")
-            assert page.url.endswith("/reports/430000/")
-            confirmed = page.locator('[data-figure="confirmed_cumulative"] .stat')
-            assert confirmed.inner_text().strip() == "84"
-            assert page.locator('#rates tr[data-rate="cure"] strong').inner_text() == "29.76%"
-            # The curve is drawn by ECharts from the json_script data.
-            page.wait_for_selector("#curve canvas")
-            zhangjiajie_cure = page.locator('#children tr[data-code="430800"] td').nth(6)
-            assert zhangjiajie_cure.inner_text().strip() == "80.00%"
+        # The menu leads to the dashboard; it opens on the latest date with data.
+        page.goto(f"{live_server.url}/reports/")
+        assert page.url.endswith("/reports/430000/")
+        confirmed = page.locator('[data-figure="confirmed_cumulative"] .stat')
+        assert confirmed.inner_text().strip() == "84"
+        assert page.locator('#rates tr[data-rate="cure"] strong').inner_text() == "29.76%"
+        # The curve is drawn by ECharts from the json_script data.
+        page.wait_for_selector("#curve canvas")
+        zhangjiajie_cure = page.locator('#children tr[data-code="430800"] td').nth(6)
+        assert zhangjiajie_cure.inner_text().strip() == "80.00%"
 
-            # Drill down: the city's name opens the city's dashboard for the same day …
-            page.click('#children tr[data-code="430200"] td a')
-            page.wait_for_url("**/reports/430200/?date=2020-02-15")
-            assert "株洲市" in page.locator("h1").inner_text()
-            assert page.locator('[data-figure="confirmed_cumulative"] .stat').inner_text() == "78"
-            # … and its figure opens the report rows behind it.
-            page.click('[data-figure="confirmed_cumulative"] .stat a')
-            page.wait_for_url("**/reports/rows/?jurisdiction=430200&date=2020-02-15")
-            row = page.locator('#report-rows tr[data-code="430200"]')
-            assert row.count() == 1
-            assert "78" in row.inner_text()
-        finally:
-            browser.close()
+        # Drill down: the city's name opens the city's dashboard for the same day …
+        page.click('#children tr[data-code="430200"] td a')
+        page.wait_for_url("**/reports/430200/?date=2020-02-15")
+        assert "株洲市" in page.locator("h1").inner_text()
+        assert page.locator('[data-figure="confirmed_cumulative"] .stat').inner_text() == "78"
+        # … and its figure opens the report rows behind it.
+        page.click('[data-figure="confirmed_cumulative"] .stat a')
+        page.wait_for_url("**/reports/rows/?jurisdiction=430200&date=2020-02-15")
+        row = page.locator('#report-rows tr[data-code="430200"]')
+        assert row.count() == 1
+        assert "78" in row.inner_text()
