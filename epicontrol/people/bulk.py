@@ -1,8 +1,8 @@
 """Writing many validated persons at once, with one audit entry each.
 
-On PostgreSQL the rows and their audit entries go in with ``COPY`` (ids taken from the sequence
-first), which is what makes a 100,000-row import take seconds: Django's bulk INSERT of the
-same rows and ``audit_bulk``'s entries cost several times more. Elsewhere (SQLite) it is
+On PostgreSQL the rows and their audit entries go in with ``COPY`` (``core.bulk``), which is
+what makes a 100,000-row import take seconds: Django's bulk INSERT of the same rows and
+``audit_bulk``'s entries cost several times more. Elsewhere (SQLite) it is
 ``bulk_create`` and ``core.audit.audit_bulk``. The audit rows are the ones ``audit_bulk``
 writes, field for field (a test holds the two paths equal).
 """
@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from epicontrol.core.audit import audit_bulk
+from epicontrol.core.bulk import copy_with_audit
 from epicontrol.core.masking import mask_id_number
-from epicontrol.core.models import AuditEntry
 from epicontrol.core.pii import pii_encrypt
 from epicontrol.jurisdictions.models import Jurisdiction
 
@@ -27,16 +27,6 @@ from .identity import Document, PhoneKey
 from .models import Person
 
 ACTION = "people.created"
-AUDIT_FIELDS = (
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "jurisdiction_path",
-    "changes",
-    "created_at",
-)
 
 
 @dataclass(frozen=True)
@@ -84,7 +74,8 @@ def person_values(p: NewPerson, *, actor_id: int | None, now: dt.datetime) -> di
 def audit_values(
     *, actor_id: int | None, pk: int, name: str, path: str, changes: str, now: dt.datetime
 ) -> list[Any]:
-    """One audit row as ``audit_bulk`` writes it for a person, in AUDIT_FIELDS order."""
+    """One audit row as ``audit_bulk`` writes it for a person, in ``core.bulk.AUDIT_FIELDS``
+    order."""
     target = f"{name} #{pk}"[:200]  # Person.__str__
     return [actor_id, ACTION, Person._meta.label_lower, str(pk), target, path, changes, now]
 
@@ -125,37 +116,18 @@ def bulk_register(*, actor: Any, rows: list[NewPerson], changes: dict[str, Any])
 def _copy(
     rows: list[NewPerson], *, actor_id: int | None, now: dt.datetime, changes: dict[str, Any]
 ) -> list[int]:
-    quote = connection.ops.quote_name
-    fields = list(Person._meta.concrete_fields)
-    attnames = [f.attname for f in fields]
-    person_columns = ", ".join(quote(f.column) for f in fields)
-    column_of = {f.name: f.column for f in AuditEntry._meta.concrete_fields}
-    audit_columns = ", ".join(quote(column_of[f]) for f in AUDIT_FIELDS)
     payload = json.dumps(changes)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Person._meta.db_table, len(rows)],
+
+    def audit_row(i: int, pk: int) -> list[Any]:
+        person = rows[i]
+        return audit_values(
+            actor_id=actor_id,
+            pk=pk,
+            name=person.name,
+            path=person.jurisdiction.path,
+            changes=payload,
+            now=now,
         )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        table = quote(Person._meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({person_columns}) FROM STDIN") as copy:
-            for p, pk in zip(rows, ids, strict=True):
-                values = person_values(p, actor_id=actor_id, now=now)
-                values["id"] = pk
-                values["id_warnings"] = json.dumps(values["id_warnings"])
-                copy.write_row([values[a] for a in attnames])
-        table = quote(AuditEntry._meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({audit_columns}) FROM STDIN") as copy:
-            for p, pk in zip(rows, ids, strict=True):
-                copy.write_row(
-                    audit_values(
-                        actor_id=actor_id,
-                        pk=pk,
-                        name=p.name,
-                        path=p.jurisdiction.path,
-                        changes=payload,
-                        now=now,
-                    )
-                )
-    return ids
+
+    values = (person_values(p, actor_id=actor_id, now=now) for p in rows)
+    return copy_with_audit(Person, len(rows), values, audit_row)

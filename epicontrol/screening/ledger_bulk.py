@@ -1,7 +1,7 @@
 """Writing many ledger entries at once, with one audit entry each.
 
-On PostgreSQL the entries and their audit rows go in with ``COPY`` (ids taken from the
-sequence first), as ``people.bulk`` does for persons: Django's bulk INSERT and ``audit_bulk``
+On PostgreSQL the entries and their audit rows go in with ``COPY`` (``core.bulk``), as
+``people.bulk`` does for persons: Django's bulk INSERT and ``audit_bulk``
 cost several times more for 100,000 rows. Elsewhere (SQLite) it is ``bulk_create`` and
 ``core.audit.audit_bulk``; both paths write the same audit rows field for field.
 """
@@ -17,23 +17,13 @@ from django.db import connection
 from django.utils import timezone
 
 from epicontrol.core.audit import audit_bulk
-from epicontrol.core.models import AuditEntry
+from epicontrol.core.bulk import copy_with_audit
 from epicontrol.jurisdictions.models import Jurisdiction
 
 from .choices import EntryStatus
 from .models import LedgerEntry, PersonCategory
 
 ACTION = "screening.entry_registered"
-AUDIT_FIELDS = (
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "jurisdiction_path",
-    "changes",
-    "created_at",
-)
 
 
 @dataclass(frozen=True)
@@ -102,39 +92,13 @@ def entries_insert(*, actor: Any, entries: list[NewEntry], changes: dict[str, An
 def _copy(
     entries: list[NewEntry], *, actor_id: int | None, now: dt.datetime, changes: dict[str, Any]
 ) -> list[int]:
-    quote = connection.ops.quote_name
-    fields = list(LedgerEntry._meta.concrete_fields)
-    attnames = [f.attname for f in fields]
-    entry_columns = ", ".join(quote(f.column) for f in fields)
-    column_of = {f.name: f.column for f in AuditEntry._meta.concrete_fields}
-    audit_columns = ", ".join(quote(column_of[f]) for f in AUDIT_FIELDS)
     payload = json.dumps(changes)
     target_type = LedgerEntry._meta.label_lower
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [LedgerEntry._meta.db_table, len(entries)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        table = quote(LedgerEntry._meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({entry_columns}) FROM STDIN") as copy:
-            for e, pk in zip(entries, ids, strict=True):
-                values = _values(e, actor_id=actor_id, now=now)
-                values["id"] = pk
-                copy.write_row([values[a] for a in attnames])
-        table = quote(AuditEntry._meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({audit_columns}) FROM STDIN") as copy:
-            for e, pk in zip(entries, ids, strict=True):
-                copy.write_row(
-                    [
-                        actor_id,
-                        ACTION,
-                        target_type,
-                        str(pk),
-                        f"LedgerEntry #{pk}",  # LedgerEntry.__str__
-                        e.grid.path,
-                        payload,
-                        now,
-                    ]
-                )
-    return ids
+
+    def audit_row(i: int, pk: int) -> list[Any]:
+        # As audit_bulk writes it; "LedgerEntry #<pk>" is LedgerEntry.__str__.
+        path = entries[i].grid.path
+        return [actor_id, ACTION, target_type, str(pk), f"LedgerEntry #{pk}", path, payload, now]
+
+    values = (_values(e, actor_id=actor_id, now=now) for e in entries)
+    return copy_with_audit(LedgerEntry, len(entries), values, audit_row)
