@@ -33,7 +33,6 @@ import platform
 import random
 import statistics
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +42,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.measuring import p95, timed  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_inspections")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -556,46 +557,6 @@ def generate(scale: float) -> dict[str, int]:
 
 
 # --- measurement -------------------------------------------------------------------------
-
-
-class PeakRss:
-    """Peak resident memory of this process while the block runs (sampled every 5 ms)."""
-
-    def __enter__(self) -> PeakRss:
-        import psutil
-
-        self._proc = psutil.Process()
-        self.peak = self._proc.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self._proc.memory_info().rss)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._proc.memory_info().rss)
-
-
-def timed(fn: Callable[[], Any], runs: int, warmup: int = 2) -> tuple[list[float], int]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    with PeakRss() as rss:
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-    return times, rss.peak
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def data_queries(fn: Callable[[], Any], tables: Sequence[str]) -> list[str]:

@@ -30,11 +30,9 @@ import argparse
 import datetime as dt
 import io
 import os
-import platform
 import random
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.measuring import PeakRss, fmt_s, p95, timed, versions  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_people")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -226,45 +226,6 @@ def load_persons(gen: Generator, scale: int) -> float:
 # --- measuring ---------------------------------------------------------------------------
 
 
-class PeakRss:
-    """Peak resident memory of this process while the block runs (sampled every 20 ms)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(0.02)
-
-    def __enter__(self) -> PeakRss:
-        self.peak = self.process.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-
-
-def timed(fn: Callable[[], Any], runs: int, warmup: int = 2) -> tuple[list[float], int]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    with PeakRss() as rss:
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-    return times, rss.peak
-
-
 def interleaved(
     platform: Callable[[], Any], floor: Callable[[], Any], runs: int, warmup: int = 2
 ) -> tuple[list[float], list[float], int]:
@@ -282,11 +243,6 @@ def interleaved(
             floor()
             floor_times.append(time.perf_counter() - t)
     return platform_times, floor_times, rss.peak
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def officers() -> dict[str, Any]:
@@ -483,24 +439,6 @@ def bench_import(gen: Generator, province_pk: int, start: int, n: int, runs: int
 
 
 # --- report ------------------------------------------------------------------------------
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def versions() -> str:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    cpu = os.cpu_count()
-    return (
-        f"{platform.node()}, {cpu} cores, Python {platform.python_version()}, "
-        f"Django {django.get_version()}, PostgreSQL {pg}"
-    )
 
 
 def write_results(lines: list[str]) -> None:

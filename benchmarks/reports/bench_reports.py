@@ -33,11 +33,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +43,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks import measuring  # noqa: E402
+from benchmarks.measuring import fmt_s, p95, versions  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_reports")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -185,54 +186,15 @@ def load(n_counties: int, n_days: int) -> tuple[int, dict[str, int], float]:
 # --- measurement -------------------------------------------------------------------------
 
 
-class PeakRss:
-    """Peak resident memory of this process while the block runs (sampled every 5 ms)."""
-
-    def __enter__(self) -> PeakRss:
-        import psutil
-
-        self._proc = psutil.Process()
-        self.peak = self._proc.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self._proc.memory_info().rss)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._proc.memory_info().rss)
-
-
 CPU: dict[int, list[float]] = {}  # CPU seconds of this process per run, by id(times list)
 
 
 def timed(fn: Callable[[], Any], runs: int, warmup: int = 2) -> tuple[list[float], int]:
-    """Wall times of ``runs`` calls (after ``warmup``) and the peak RSS; the process CPU time
-    of each call is kept in ``CPU`` (on a shared machine it shows our own work apart from
-    the waiting)."""
-    for _ in range(warmup):
-        fn()
-    times: list[float] = []
+    """``measuring.timed``, keeping the CPU time of each call in ``CPU``."""
     cpu: list[float] = []
-    with PeakRss() as rss:
-        for _ in range(runs):
-            c = time.process_time()
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
+    times, peak = measuring.timed(fn, runs, warmup, cpu=cpu)
     CPU[id(times)] = cpu
-    return times, rss.peak
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return times, peak
 
 
 def sql(statement: str, params: list[Any]) -> list[Any]:
@@ -409,23 +371,6 @@ def bench_import(user: Any, runs: int) -> dict[str, Any]:
 
 
 # --- report ------------------------------------------------------------------------------
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def versions() -> str:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return (
-        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Django {django.get_version()}, PostgreSQL {pg}"
-    )
 
 
 def row(name: str, result: dict[str, Any], scale: str) -> str:

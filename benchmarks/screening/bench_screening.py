@@ -36,18 +36,17 @@ import csv
 import datetime as dt
 import io
 import os
-import platform
 import random
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.measuring import PeakRss, fmt_s, p95, timed, versions  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_screening")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -367,50 +366,6 @@ def load_ledger(gen: Generator, scale: int) -> float:
 # --- measuring ---------------------------------------------------------------------------
 
 
-class PeakRss:
-    """Peak resident memory of this process while the block runs (sampled every 20 ms)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(0.02)
-
-    def __enter__(self) -> PeakRss:
-        self.peak = self.process.memory_info().rss
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-
-
-def timed(fn: Callable[[], Any], runs: int, warmup: int = 1) -> tuple[list[float], int]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    with PeakRss() as rss:
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-    return times, rss.peak
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def officers() -> dict[str, Any]:
     from epicontrol.accounts.models import Membership, User
     from epicontrol.jurisdictions.models import Jurisdiction
@@ -505,8 +460,8 @@ def bench_rollup(user_pk: int, code: str, runs: int) -> dict[str, Any]:
         for sql in (FLOOR_ENTRIES, FLOOR_REPORTS, FLOOR_GRIDS, FLOOR_CATEGORIES):
             raw(sql, params)
 
-    platform_times, peak = timed(platform_op, runs)
-    floor_times, _ = timed(floor_op, runs)
+    platform_times, peak = timed(platform_op, runs, warmup=1)
+    floor_times, _ = timed(floor_op, runs, warmup=1)
     # The floor's totals must agree with the platform's (both count the same entries).
     total = results[-1].total
     floor_new = sum(r[1] for r in raw(FLOOR_ENTRIES, params))
@@ -553,8 +508,8 @@ def bench_completeness(user_pk: int, code: str, runs: int) -> dict[str, Any]:
         )
         raw("SELECT id, code, name FROM jurisdictions_jurisdiction WHERE id = ANY(%s)", [parents])
 
-    platform_times, peak = timed(platform_op, runs)
-    floor_times, _ = timed(floor_op, runs)
+    platform_times, peak = timed(platform_op, runs, warmup=1)
+    floor_times, _ = timed(floor_op, runs, warmup=1)
     return {
         "platform": platform_times,
         "floor": floor_times,
@@ -579,8 +534,8 @@ def bench_dashboard(user_pk: int, code: str, runs: int) -> dict[str, Any]:
         raw(GRID_COUNT, params)
         raw(REPORT_COUNT, params)
 
-    platform_times, peak = timed(platform_op, runs)
-    floor_times, _ = timed(floor_op, runs)
+    platform_times, peak = timed(platform_op, runs, warmup=1)
+    floor_times, _ = timed(floor_op, runs, warmup=1)
     return {"platform": platform_times, "floor": floor_times, "peak": peak}
 
 
@@ -615,8 +570,8 @@ def bench_list(user_pk: int, runs: int) -> dict[str, Any]:
         for sql, _ in sqls:
             raw(sql, None)
 
-    platform_times, peak = timed(platform_op, runs)
-    floor_times, _ = timed(floor_op, runs)
+    platform_times, peak = timed(platform_op, runs, warmup=1)
+    floor_times, _ = timed(floor_op, runs, warmup=1)
     return {"platform": platform_times, "floor": floor_times, "peak": peak, "count": counts[-1]}
 
 
@@ -812,23 +767,6 @@ def bench_export(user_pk: int, runs: int) -> dict[str, Any]:
 
 
 # --- report ------------------------------------------------------------------------------
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def versions() -> str:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return (
-        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Django {django.get_version()}, PostgreSQL {pg}"
-    )
 
 
 def write_results(lines: list[str]) -> None:
