@@ -42,6 +42,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.database import setup_django  # noqa: E402
 from benchmarks.measuring import p95, timed  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_inspections")
@@ -62,19 +63,6 @@ STATUS_MIX = [
     ("assigned", 7), ("found", 7), ("reopened", 5),
 ]  # fmt: skip
 OPEN = {"found", "assigned", "rectifying", "reopened"}
-
-
-def setup_django() -> None:
-    import django
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    django.setup()
 
 
 # --- data --------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.database import setup_django  # noqa: E402
 from benchmarks.measuring import PeakRss, fmt_s, p95, timed, versions  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_people")
@@ -59,19 +60,6 @@ GIVEN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬芳燕彬斌宇浩凯鹏辉建国建华志强志明"
     "海波海燕小红小明晓东晓燕俊杰文博子涵梓涵欣怡雨桐诗涵浩然宇轩一诺思远嘉怡佳怡晨曦天佑宏伟春梅冬梅秋菊"
 )
-
-
-def setup_django() -> None:
-    import django
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    django.setup()
 
 
 # --- data --------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from benchmarks import measuring  # noqa: E402
+from benchmarks.database import setup_django  # noqa: E402
 from benchmarks.measuring import fmt_s, p95, versions  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_reports")
@@ -58,19 +59,6 @@ MISSING_RATE = 0.005
 DECREASE_RATE = 0.001
 DIFFER_RATE = 0.02
 FIELDS = ("confirmed_cumulative", "suspected_current", "cured_cumulative", "dead_cumulative")
-
-
-def setup_django() -> None:
-    import django
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    django.setup()
 
 
 # --- data --------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from benchmarks.database import setup_django  # noqa: E402
 from benchmarks.measuring import PeakRss, fmt_s, p95, timed, versions  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_screening")
@@ -76,19 +77,6 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红玲燕彬斌宇浩凯鹏辉建国志"
 ORIGINS = ["湖北省武汉市", "湖北省孝感市", "湖北省黄冈市", "广东省深圳市", "浙江省温州市", ""]
-
-
-def setup_django() -> None:
-    import django
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[-1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    django.setup()
 
 
 # --- data --------------------------------------------------------------------------------
